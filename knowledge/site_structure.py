@@ -1,0 +1,146 @@
+"""The pages every installation has: home, knowledge section and the two statements.
+
+Created after `migrate` (and after the `flush` that transactional tests run, which also
+sends post_migrate), only where missing, so editors' changes are never overwritten.
+Demo content on top of this comes from `manage.py load_demo`.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
+from wagtail.rich_text import RichText
+
+HOME_INTRO = (
+    "Samenhuis is de online ontmoetingsplek van de Vlaamse en Brusselse Huizen van het Kind. "
+    "Coördinatoren wisselen hier praktijken uit, regionale intervisiegroepen overleggen met elkaar "
+    "en partners tonen wat ze voor gezinnen doen."
+)
+
+HOME_BODY = [
+    ("heading", "Waarvoor kom je naar Samenhuis?"),
+    (
+        "highlights",
+        [
+            {
+                "title": "Kennis die werkt",
+                "text": "Praktijkvoorbeelden uit andere Huizen, per levensdomein geordend, met wat lukte "
+                "en wat je beter anders aanpakt.",
+                "link": None,
+                "link_url": "/kennis/",
+            },
+            {
+                "title": "Intervisie in je regio",
+                "text": "Leg een vraag uit je werk voor aan collega-coördinatoren en denk samen na volgens "
+                "een vaste methode, veilig en vertrouwelijk.",
+                "link": None,
+                "link_url": "/gemeenschap/",
+            },
+            {
+                "title": "Netwerknamiddagen en vormingen",
+                "text": "Schrijf je in voor wat er in je regio te doen is. Presentaties en verslagen blijven "
+                "achteraf beschikbaar.",
+                "link": None,
+                "link_url": "/agenda/",
+            },
+        ],
+    ),
+    ("heading", "Voor wie?"),
+    (
+        "paragraph",
+        RichText(
+            "<p>Voor coördinatoren en trekkers van een Huis van het Kind, voor wie intervisiegroepen "
+            "begeleidt, voor de redactie van het magazine en voor bovenlokale partners zoals het CAW en "
+            "het CLB. Ouders vinden hier publieke informatie en het Huis van het Kind in hun buurt.</p>"
+        ),
+    ),
+]
+
+KNOWLEDGE_INTRO = (
+    "Hier verzamelen we wat Huizen van het Kind van elkaar leren: praktijkvoorbeelden, "
+    "artikels uit het magazine en het materiaal van netwerknamiddagen, geordend volgens de drie "
+    "basispijlers en de levensdomeinen."
+)
+
+PRIVACY_INTRO = "Hoe Samenhuis omgaat met jouw gegevens. Deze tekst is een voorlopige versie."
+PRIVACY_BODY = [
+    (
+        "paragraph",
+        RichText(
+            "<p><strong>Voorlopige tekst.</strong> De redactie vervangt deze pagina door de definitieve "
+            "privacyverklaring.</p>"
+            "<p>We bewaren zo weinig persoonsgegevens als mogelijk: je e-mailadres om in te loggen, de naam "
+            "die je zelf kiest en wat je zelf deelt. Je e-mailadres is niet zichtbaar voor andere leden. "
+            "Je kan je gegevens op elk moment opvragen of laten verwijderen.</p>"
+        ),
+    ),
+]
+
+ACCESSIBILITY_INTRO = "Samenhuis wil voor iedereen bruikbaar zijn. Deze tekst is een voorlopige versie."
+ACCESSIBILITY_BODY = [
+    (
+        "paragraph",
+        RichText(
+            "<p><strong>Voorlopige tekst.</strong> De redactie vervangt deze pagina door de definitieve "
+            "toegankelijkheidsverklaring.</p>"
+            "<p>We bouwen Samenhuis volgens de richtlijnen WCAG 2.1 niveau AA: alles werkt met het "
+            "toetsenbord, ook zonder JavaScript, en elke pagina wordt automatisch gecontroleerd. Loop je "
+            "toch vast? Laat het ons weten, dan zoeken we samen een oplossing.</p>"
+        ),
+    ),
+]
+
+
+def ensure_after_migrate(sender, using="default", **kwargs):
+    if using == "default":
+        site_structure_ensure()
+
+
+@transaction.atomic
+def site_structure_ensure() -> Page:
+    from .models import FooterLinks, HomePage, StandardPage
+
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root", locale=locale)
+
+    home = HomePage.objects.first()
+    if home is None:
+        # Wagtail's own migration leaves a plain "Welcome" page; the site gets our home page instead.
+        Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
+        root.refresh_from_db()
+        home = root.add_child(
+            instance=HomePage(title="Samenhuis", slug="home", locale=locale, intro=HOME_INTRO, body=HOME_BODY)
+        )
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
+                            site_name="Samenhuis")
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save(update_fields=["root_page"])
+
+    def child(slug, title, intro, body=()):
+        page = StandardPage.objects.filter(slug=slug).first()
+        if page is None:
+            home.refresh_from_db()
+            page = home.add_child(
+                instance=StandardPage(title=title, slug=slug, locale=locale, intro=intro, body=list(body))
+            )
+        return page
+
+    child("kennis", "Kennis", KNOWLEDGE_INTRO)
+    privacy = child("privacy", "Privacyverklaring", PRIVACY_INTRO, PRIVACY_BODY)
+    accessibility = child("toegankelijkheid", "Toegankelijkheidsverklaring", ACCESSIBILITY_INTRO,
+                          ACCESSIBILITY_BODY)
+
+    site = Site.objects.get(is_default_site=True)
+    links = FooterLinks.for_site(site)
+    if links.privacy_page_id is None or links.accessibility_page_id is None:
+        links.privacy_page = links.privacy_page or privacy
+        links.accessibility_page = links.accessibility_page or accessibility
+        links.save()
+    return home

@@ -1,0 +1,70 @@
+"""/healthz: is this process able to serve? Checks the database, the channel layer and search.
+
+Answers 200 when every check passes and 503 naming what is down, for load balancers and
+`make run` users alike. See docs/operations.md.
+"""
+
+import asyncio
+import secrets
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from search.backends import get_search_backend
+
+CHECK_TIMEOUT_SECONDS = 3.0
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+async def check_database() -> str:
+    return await sync_to_async(_database)()
+
+
+async def check_channel_layer() -> str:
+    """A real round trip: send to a fresh channel and receive the same token back."""
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+    channel = await layer.new_channel("healthz.")
+    token = secrets.token_hex(8)
+    await layer.send(channel, {"type": "healthz.ping", "token": token})
+    message = await layer.receive(channel)
+    if message.get("token") != token:
+        raise RuntimeError("round trip returned another message")
+    return type(layer).__name__
+
+
+async def check_search() -> str:
+    backend = get_search_backend()
+    await sync_to_async(backend.ping)()
+    return backend.name
+
+
+CHECKS = {"database": check_database, "channel_layer": check_channel_layer, "search": check_search}
+
+
+async def _run(check) -> dict:
+    try:
+        detail = await asyncio.wait_for(check(), timeout=CHECK_TIMEOUT_SECONDS)
+    except Exception as error:  # noqa: BLE001 - every failure is reported, none is raised
+        message = str(error) or type(error).__name__
+        return {"status": "down", "error": f"{type(error).__name__}: {message}"[:300]}
+    return {"status": "up", "backend": detail}
+
+
+@never_cache
+async def healthz(request):
+    results = await asyncio.gather(*(_run(check) for check in CHECKS.values()))
+    checks = dict(zip(CHECKS, results, strict=True))
+    down = [name for name, result in checks.items() if result["status"] != "up"]
+    body = {"status": "down" if down else "up", "down": down, "checks": checks}
+    return JsonResponse(body, status=503 if down else 200)

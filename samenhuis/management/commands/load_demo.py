@@ -1,0 +1,25 @@
+"""Load the demo content on first run; later runs change nothing and print the accounts again."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from community.demo import DEMO_PASSWORD, demo_accounts_ensure
+from knowledge.site_structure import site_structure_ensure
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts and content (idempotent). Refuses to run with DEBUG off unless --force."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Load demo data even with DEBUG off.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Demo accounts have a published password; use --force to load them anyway.")
+        site_structure_ensure()
+        accounts = demo_accounts_ensure()
+        width = max(len(account.email) for account in accounts)
+        self.stdout.write("\nDemo-accounts (wachtwoord voor allemaal: %s)" % DEMO_PASSWORD)
+        for account in accounts:
+            self.stdout.write(f"  {account.email.ljust(width)}  {account.role}")
+        self.stdout.write("")

@@ -1,0 +1,9 @@
+"""Websocket routes of every app, in one place for asgi.py."""
+
+from django.urls import path
+
+from community import consumers as community_consumers
+
+websocket_urlpatterns = [
+    path("ws/notifications/", community_consumers.NotificationConsumer.as_asgi()),
+]

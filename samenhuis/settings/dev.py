@@ -1,0 +1,13 @@
+"""Development: `make run` on a fresh machine. No service to install."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+from .environment import email_from_env, secret_key_for_development
+
+DEBUG = True
+SECRET_KEY = secret_key_for_development(VAR_DIR / "secret_key")
+globals().update(email_from_env("django.core.mail.backends.console.EmailBackend"))
+
+# Serve static files straight from the app and project folders; no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,45 @@
+"""Production: every secret from the environment, HTTPS only, collected and hashed static files.
+
+Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL. Recommended: REDIS_URL (needed as soon as
+more than one Daphne process serves the site), EMAIL_URL. See docs/operations.md.
+"""
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+from .environment import (
+    ConfigurationError,
+    email_from_env,
+    env_bool,
+    env_list,
+    env_required,
+)
+
+DEBUG = False
+SECRET_KEY = env_required("SECRET_KEY", "production needs a long random value (50+ characters).")
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ConfigurationError("SECRET_KEY is too short or too simple; use at least 50 random characters.")
+env_required("ALLOWED_HOSTS", "list the host names the site answers to, comma-separated.")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+env_required("DATABASE_URL", "production needs PostgreSQL, e.g. postgres://samenhuis@db:5432/samenhuis.")
+
+globals().update(email_from_env("django.core.mail.backends.smtp.EmailBackend"))
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# HTTPS behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"

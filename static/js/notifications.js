@@ -1,0 +1,86 @@
+// Live notifications over /ws/notifications/ (protocol: docs/realtime.md).
+// Without JavaScript the notifications page shows the same list; this only adds live updates.
+const anchor = document.querySelector("[data-notifications-socket]");
+const region = document.getElementById("live-notifications");
+
+if (anchor && region && "WebSocket" in window) {
+    const badge = document.querySelector("[data-unread-count]");
+    const number = document.querySelector("[data-unread-number]");
+    const CLOSE_UNAUTHENTICATED = 4401;
+    const MAX_TOASTS = 3;
+    let lastId = Number(anchor.dataset.lastId || 0);
+    let attempt = 0;
+
+    const setUnread = (count) => {
+        if (!badge || !number) return;
+        number.textContent = String(count);
+        badge.hidden = count === 0;
+    };
+
+    const show = (notification) => {
+        if (notification.id <= lastId) return;
+        lastId = notification.id;
+        const toast = document.createElement("p");
+        toast.className = "toast";
+        toast.dataset.notificationId = String(notification.id);
+        if (notification.url) {
+            const link = document.createElement("a");
+            link.href = notification.url;
+            link.textContent = notification.text;
+            toast.append(link);
+        } else {
+            toast.textContent = notification.text;
+        }
+        region.append(toast);
+        while (region.children.length > MAX_TOASTS) region.firstElementChild.remove();
+        setTimeout(() => toast.remove(), 15000);
+    };
+
+    const handle = (frame) => {
+        switch (frame.type) {
+            case "hello":
+            case "unread":
+                setUnread(frame.unread);
+                break;
+            case "notification":
+                if (frame.notification.id > lastId) {
+                    show(frame.notification);
+                    setUnread(Number(number ? number.textContent : 0) + 1);
+                }
+                break;
+            case "sync":
+                frame.notifications.forEach(show);
+                setUnread(frame.unread);
+                break;
+            default:
+                break;
+        }
+    };
+
+    const connect = () => {
+        const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+        const socket = new WebSocket(`${scheme}://${window.location.host}/ws/notifications/`);
+        socket.addEventListener("open", () => {
+            attempt = 0;
+            // Subscribed first, then ask for anything that arrived while we were away.
+            socket.send(JSON.stringify({ type: "sync", after: lastId }));
+            document.documentElement.dataset.notificationsSocket = "open";
+        });
+        socket.addEventListener("message", (event) => {
+            try {
+                handle(JSON.parse(event.data));
+            } catch (error) {
+                console.warn("Samenhuis: unreadable notification frame", error);
+            }
+        });
+        socket.addEventListener("close", (event) => {
+            document.documentElement.dataset.notificationsSocket = "closed";
+            if (event.code === CLOSE_UNAUTHENTICATED) return;
+            const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+            attempt += 1;
+            setTimeout(connect, delay);
+        });
+    };
+
+    connect();
+}
