@@ -43,13 +43,13 @@ def editors_group_ensure() -> Group:
             permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
             GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
     collection = Collection.get_first_root_node()
-    for app_label, codenames in (("wagtailimages", ("add_image", "choose_image")),
-                                 ("wagtaildocs", ("add_document", "choose_document"))):
+    for app_label, codenames in (
+        ("wagtailimages", ("add_image", "choose_image")),
+        ("wagtaildocs", ("add_document", "choose_document")),
+    ):
         for codename in codenames:
             permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=collection, permission=permission
-            )
+            GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
     return group
 
 

@@ -79,9 +79,7 @@ class Profile(models.Model):
 class Notification(models.Model):
     """One item in a person's notification stream; the websocket only announces new ones."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(_("text"), max_length=300)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -1,5 +1,7 @@
 """Reads of the community app that carry rules."""
 
+from django.db.models import Count, Max, Q
+
 from .models import Notification, User
 
 NOTIFICATION_PAGE_SIZE = 50
@@ -19,8 +21,6 @@ def notifications_unread_count(*, user: User) -> int:
 
 def notification_state_for(*, user: User) -> dict:
     """Unread count and newest id in one query: the header badge and where live updates resume."""
-    from django.db.models import Count, Max, Q
-
     state = Notification.objects.filter(recipient=user).aggregate(
         last_id=Max("id"), unread=Count("id", filter=Q(read_at__isnull=True))
     )

@@ -42,9 +42,7 @@ def profile_update(*, user: User, display_name: str) -> Profile:
 @transaction.atomic
 def notification_create(*, recipient: User, text: str, url: str = "") -> Notification:
     notification = Notification.objects.create(recipient=recipient, text=text[:300], url=url)
-    _send_to_user_on_commit(
-        recipient.pk, {"type": "notification.new", "notification": notification.as_event()}
-    )
+    _send_to_user_on_commit(recipient.pk, {"type": "notification.new", "notification": notification.as_event()})
     return notification
 
 
@@ -60,6 +58,4 @@ def sessions_close_now(*, user_id: int, session_key: str) -> None:
     """Close the sockets opened with one session (after log-out), at once and outside any transaction."""
     layer = get_channel_layer()
     if layer is not None and session_key:
-        async_to_sync(layer.group_send)(
-            user_group_name(user_id), {"type": "session.ended", "session_key": session_key}
-        )
+        async_to_sync(layer.group_send)(user_group_name(user_id), {"type": "session.ended", "session_key": session_key})

@@ -17,8 +17,8 @@ class HighlightBlock(blocks.StructBlock):
 
 
 class BodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(label=_("Heading"), max_length=120, form_classname="title",
-                               template="knowledge/blocks/heading.html")
+    heading = blocks.CharBlock(
+        label=_("Heading"), max_length=120, form_classname="title", template="knowledge/blocks/heading.html"
+    )
     paragraph = blocks.RichTextBlock(label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul"])
-    highlights = blocks.ListBlock(HighlightBlock(), label=_("Highlights"),
-                                  template="knowledge/blocks/highlights.html")
+    highlights = blocks.ListBlock(HighlightBlock(), label=_("Highlights"), template="knowledge/blocks/highlights.html")

@@ -117,8 +117,7 @@ def site_structure_ensure() -> Page:
         )
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="Samenhuis")
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Samenhuis")
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save(update_fields=["root_page"])
@@ -134,8 +133,7 @@ def site_structure_ensure() -> Page:
 
     child("kennis", "Kennis", KNOWLEDGE_INTRO)
     privacy = child("privacy", "Privacyverklaring", PRIVACY_INTRO, PRIVACY_BODY)
-    accessibility = child("toegankelijkheid", "Toegankelijkheidsverklaring", ACCESSIBILITY_INTRO,
-                          ACCESSIBILITY_BODY)
+    accessibility = child("toegankelijkheid", "Toegankelijkheidsverklaring", ACCESSIBILITY_INTRO, ACCESSIBILITY_BODY)
 
     site = Site.objects.get(is_default_site=True)
     links = FooterLinks.for_site(site)

@@ -15,9 +15,20 @@ HERE = Path(__file__).resolve().parent
 
 def resolve(source: Path) -> list[str]:
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--dry-run",
-             "--ignore-installed", "--report", report.name, "-r", str(source)],
+        subprocess.run(  # noqa: S603 - fixed argv, no shell
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--dry-run",
+                "--ignore-installed",
+                "--report",
+                report.name,
+                "-r",
+                str(source),
+            ],
             check=True,
         )
         data = json.loads(Path(report.name).read_text())

@@ -8,20 +8,20 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samenhuis.settings.dev")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.asgi import get_asgi_application
 
-from samenhuis.settings.environment import ConfigurationError  # noqa: E402
+from samenhuis.settings.environment import ConfigurationError
 
 try:
     django_asgi_app = get_asgi_application()
 except ConfigurationError as error:
     sys.exit(f"Samenhuis cannot start: {error}")
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 
-from samenhuis.routing import websocket_urlpatterns  # noqa: E402
+from samenhuis.routing import websocket_urlpatterns
 
 application = ProtocolTypeRouter(
     {

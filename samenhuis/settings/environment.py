@@ -116,9 +116,7 @@ def email_from_env(default_backend: str) -> dict:
             settings["EMAIL_FILE_PATH"] = unquote(parts.path)
         return settings
     if parts.scheme not in {"smtp", "smtp+tls", "smtp+ssl"} or not parts.hostname:
-        raise ConfigurationError(
-            "EMAIL_URL is malformed; expected smtp+tls://user:password@host:587 or console://."
-        )
+        raise ConfigurationError("EMAIL_URL is malformed; expected smtp+tls://user:password@host:587 or console://.")
     try:
         port = parts.port
     except ValueError as error:

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         site_structure_ensure()
         accounts = demo_accounts_ensure()
         width = max(len(account.email) for account in accounts)
-        self.stdout.write("\nDemo-accounts (wachtwoord voor allemaal: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD})")
         for account in accounts:
             self.stdout.write(f"  {account.email.ljust(width)}  {account.role}")
         self.stdout.write("")

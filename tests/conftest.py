@@ -1,0 +1,53 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def browser_unavailable_reason() -> str:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (apt-get install chromium); browser tests skipped"
+    if not AXE.exists():
+        return "axe-core not installed (npm missing? `make test` runs npm ci); browser tests skipped"
+    return ""
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    lines = [f"samenhuis: database={database} channel layer={layer}"]
+    reason = browser_unavailable_reason()
+    lines.append(f"samenhuis: {reason}" if reason else f"samenhuis: browser tests run with {CHROMIUM}")
+    return lines
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = browser_unavailable_reason()
+    if reason:
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def mail_dir(tmp_path):
+    path = tmp_path / "mail"
+    path.mkdir()
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

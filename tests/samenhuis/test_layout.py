@@ -1,0 +1,85 @@
+"""The shared layout: landmarks, navigation, footer, language, security headers."""
+
+import re
+
+import pytest
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/kennis/",
+        "/privacy/",
+        "/toegankelijkheid/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/gemeenschap/",
+        "/agenda/",
+        "/zoeken/",
+        "/zoeken/?q=huis",
+    ],
+)
+def test_every_page_has_the_accessible_layout(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'lang="nl-BE"' in html
+    assert '<a class="skip-link" href="#main">Naar de hoofdinhoud</a>' in html
+    assert '<main id="main"' in html
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    assert 'aria-label="Hoofdnavigatie"' in html
+    assert 'href="/privacy/">Privacyverklaring' in html
+    assert 'href="/toegankelijkheid/">Toegankelijkheidsverklaring' in html
+    assert not re.search(r"(src|href)=\"(https?:)?//", html), "no asset from another origin"
+
+
+def test_main_navigation_marks_the_current_section(client):
+    html = client.get("/agenda/").content.decode()
+    assert re.search(r'href="/agenda/"\s+aria-current="page"', html)
+
+
+def test_english_is_available_through_the_language_switch(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/gemeenschap/"})
+    assert response.status_code == 302
+    html = client.get("/gemeenschap/").content.decode()
+    assert 'lang="en"' in html
+    assert ">Community</h1>" in html
+    assert "Main navigation" in html
+
+
+def test_anonymous_pages_do_not_load_the_socket_script(client):
+    assert "notifications.js" not in client.get("/").content.decode()
+
+
+def test_logged_in_header_shows_name_and_unread_count_in_one_query(client, django_assert_max_num_queries):
+    from community import services
+
+    user = UserFactory(profile="Lien")
+    services.notification_create(recipient=user, text="een")
+    services.notification_create(recipient=user, text="twee")
+    client.force_login(user)
+    html = client.get("/agenda/").content.decode()
+    assert ">Lien</a>" in html
+    assert re.search(r"<span data-unread-number>2</span>", html)
+    assert "notifications.js" in html
+    with django_assert_max_num_queries(12):
+        client.get("/agenda/")
+
+
+def test_unknown_page_is_a_dutch_404_in_the_layout(client):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.content.decode()
+
+
+def test_pages_forbid_framing_but_the_cms_may_frame_its_previews(client):
+    assert client.get("/").headers["X-Frame-Options"] == "DENY"
+    user = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(user)
+    assert client.get("/cms/").headers["X-Frame-Options"] == "SAMEORIGIN"
