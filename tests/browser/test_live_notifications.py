@@ -10,8 +10,8 @@ from tests.support.servers import DaphneServer
 
 def log_in(page, email):
     page.goto("/accounts/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Wachtwoord:", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_selector("html[data-notifications-socket='open']")
 

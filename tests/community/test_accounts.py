@@ -96,6 +96,9 @@ def test_totp_can_be_activated(client):
 
     user = UserFactory()
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    # Turning on 2FA asks for the password again, even right after logging in.
+    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith("/accounts/reauthenticate/")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     page = client.get("/accounts/2fa/totp/activate/")
     assert page.status_code == 200
     secret = page.context["form"].secret

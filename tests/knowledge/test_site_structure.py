@@ -63,3 +63,15 @@ def test_demo_editor_can_reach_the_cms(client, settings):
     assert client.get("/cms/").status_code == 200
     client.force_login(User.objects.get(email="coordinator@samenhuis.test"))
     assert client.get("/cms/").status_code == 302
+
+
+def test_editors_can_open_the_home_and_statement_pages_in_the_cms(client, settings):
+    from community.models import User
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    client.force_login(User.objects.get(email="redactie@samenhuis.test"))
+    for page in (HomePage.objects.get(), StandardPage.objects.get(slug="toegankelijkheid")):
+        response = client.get(f"/cms/pages/{page.pk}/edit/")
+        assert response.status_code == 200, page
+        assert page.title in response.content.decode()

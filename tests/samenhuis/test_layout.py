@@ -83,3 +83,9 @@ def test_pages_forbid_framing_but_the_cms_may_frame_its_previews(client):
     user = UserFactory(is_superuser=True, is_staff=True)
     client.force_login(user)
     assert client.get("/cms/").headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_dutch_stays_the_default_whatever_the_browser_asks(client):
+    html = client.get("/gemeenschap/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="nl-BE"' in html
+    assert ">Gemeenschap</h1>" in html
