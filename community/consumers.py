@@ -14,8 +14,7 @@ from . import selectors, services
 from .models import User
 
 MAX_FRAME_BYTES = 64 * 1024
-
-CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNAUTHENTICATED = services.CLOSE_UNAUTHENTICATED
 
 
 class NotificationConsumer(AsyncWebsocketConsumer):
@@ -66,8 +65,10 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         after = frame.get("after", 0)
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             return await self.send_error("invalid_field", "'after' must be a non-negative integer.", field="after")
-        items = await self.notifications_after(after)
-        await self.send_json({"type": "sync", "notifications": items, "unread": await self.unread_count()})
+        items, has_more = await self.notifications_after(after)
+        await self.send_json(
+            {"type": "sync", "notifications": items, "has_more": has_more, "unread": await self.unread_count()}
+        )
 
     async def frame_mark_read(self, frame):
         await self.mark_read()
@@ -76,14 +77,17 @@ class NotificationConsumer(AsyncWebsocketConsumer):
 
     # Channel-layer events (type "notification.new" is handled by notification_new).
     async def notification_new(self, event):
+        if not await self.still_allowed():
+            return await self.close(code=CLOSE_UNAUTHENTICATED)
         await self.send_json({"type": "notification", "notification": event["notification"]})
 
     async def notifications_read(self, event):
         await self.send_json({"type": "unread", "unread": 0})
 
-    async def session_ended(self, event):
-        if event.get("session_key") and event["session_key"] == self.session_key:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+    async def sockets_close(self, event):
+        """Log-out closes one session's sockets; deactivation or a password change closes all."""
+        if not event["session_key"] or event["session_key"] == self.session_key:
+            await self.close(code=event["code"])
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))
@@ -100,9 +104,9 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         return selectors.notifications_unread_count(user=User(pk=self.user_id))
 
     @database_sync_to_async
-    def notifications_after(self, after: int) -> list[dict]:
-        items = selectors.notifications_for(user=User(pk=self.user_id), after_id=after)
-        return [item.as_event() for item in reversed(items)]
+    def notifications_after(self, after: int) -> tuple[list[dict], bool]:
+        items, has_more = selectors.notifications_after(user=User(pk=self.user_id), after_id=after)
+        return [item.as_event() for item in items], has_more
 
     @database_sync_to_async
     def mark_read(self) -> int:

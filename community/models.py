@@ -47,15 +47,33 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    # Whether the account was active when loaded, so a save can tell a deactivation apart.
+    loaded_is_active: bool | None = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "is_active" in field_names:
+            instance.loaded_is_active = instance.is_active
+        return instance
+
     def __str__(self):
         return self.display_name
 
     @property
     def display_name(self) -> str:
+        """What others see: the profile's display name, never the e-mail address."""
         profile = getattr(self, "profile", None)
         if profile is not None and profile.display_name:
             return profile.display_name
-        return self.get_full_name() or self.email.split("@")[0]
+        return super().get_full_name() or _("Member %(number)s") % {"number": self.pk}
+
+    def get_full_name(self):
+        # Wagtail's admin shows get_full_name(), falling back to the login (the e-mail address).
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
 
 
 class Profile(models.Model):

@@ -1,8 +1,11 @@
 """Every write of the community app. Views, consumers, commands and tests call these.
 
 Side effects (websocket broadcasts) are scheduled with `transaction.on_commit`, so nobody is
-told about a row that was rolled back. See docs/realtime.md.
+told about a row that was rolled back. The channel layer only announces: when it is down, the
+write still stands and clients catch up through `sync`. See docs/realtime.md.
 """
+
+import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -11,19 +14,31 @@ from django.utils import timezone
 
 from .models import Notification, Profile, User
 
+logger = logging.getLogger(__name__)
+
+# Close codes the personal socket uses (docs/realtime.md).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_RECONNECT = 4000
+
 
 def user_group_name(user_id: int) -> str:
     """The channel-layer group every socket of one person joins."""
     return f"user-{user_id}"
 
 
-def _send_to_user_on_commit(user_id: int, event: dict) -> None:
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(user_group_name(user_id), event)
+def _group_send_now(group: str, event: dict) -> None:
+    """Announce on the channel layer; a layer that is down is logged, never raised to the caller."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception:
+        logger.warning("Channel layer unavailable; %s to %s not announced", event.get("type"), group, exc_info=True)
 
-    transaction.on_commit(send)
+
+def _send_to_user_on_commit(user_id: int, event: dict) -> None:
+    transaction.on_commit(lambda: _group_send_now(user_group_name(user_id), event))
 
 
 def profile_create(*, user: User, display_name: str) -> Profile:
@@ -41,6 +56,8 @@ def profile_update(*, user: User, display_name: str) -> Profile:
 
 @transaction.atomic
 def notification_create(*, recipient: User, text: str, url: str = "") -> Notification:
+    if url and (not url.startswith("/") or url.startswith("//")):
+        raise ValueError("A notification links to a path on this site, such as /gemeenschap/.")
     notification = Notification.objects.create(recipient=recipient, text=text[:300], url=url)
     _send_to_user_on_commit(recipient.pk, {"type": "notification.new", "notification": notification.as_event()})
     return notification
@@ -55,7 +72,15 @@ def notifications_mark_read(*, user: User) -> int:
 
 
 def sessions_close_now(*, user_id: int, session_key: str) -> None:
-    """Close the sockets opened with one session (after log-out), at once and outside any transaction."""
-    layer = get_channel_layer()
-    if layer is not None and session_key:
-        async_to_sync(layer.group_send)(user_group_name(user_id), {"type": "session.ended", "session_key": session_key})
+    """Close the sockets opened with one session (after log-out), at once."""
+    if session_key:
+        _group_send_now(
+            user_group_name(user_id),
+            {"type": "sockets.close", "session_key": session_key, "code": CLOSE_UNAUTHENTICATED},
+        )
+
+
+def sockets_close_on_commit(*, user_id: int, code: int) -> None:
+    """Close every socket of a person: 4401 when the account is deactivated, 4000 (reconnect and
+    authenticate again) after a password change, so sessions that lost their validity drop out."""
+    _send_to_user_on_commit(user_id, {"type": "sockets.close", "session_key": "", "code": code})

@@ -15,8 +15,12 @@ def index(request):
 
 @login_required
 def notifications(request):
-    items = selectors.notifications_for(user=request.user)
-    return render(request, "community/notifications.html", {"notifications": items})
+    try:
+        before = max(0, int(request.GET.get("voor", 0)))
+    except ValueError:
+        before = 0
+    items, older = selectors.notifications_page(user=request.user, before_id=before)
+    return render(request, "community/notifications.html", {"notifications": items, "older": older})
 
 
 @login_required

@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -5,8 +6,9 @@ import pytest
 from django.core.cache import cache
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("SAMENHUIS_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BROWSER_TESTS = ROOT / "tests" / "browser"
 
 
 def browser_unavailable_reason() -> str:
@@ -29,12 +31,13 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    """Tests under tests/browser/ are browser tests; skip just those when Chromium or axe is missing."""
     reason = browser_unavailable_reason()
-    if reason:
-        skip = pytest.mark.skip(reason=reason)
-        for item in items:
-            if "browser" in item.keywords:
-                item.add_marker(skip)
+    for item in items:
+        if BROWSER_TESTS in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(autouse=True)

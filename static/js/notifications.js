@@ -7,9 +7,14 @@ if (anchor && region && "WebSocket" in window) {
     const badge = document.querySelector("[data-unread-count]");
     const number = document.querySelector("[data-unread-number]");
     const CLOSE_UNAUTHENTICATED = 4401;
+    const CLOSE_RECONNECT = 4000;
     const MAX_TOASTS = 3;
+    // Resume point: everything up to lastId is known. `seen` stops duplicates when a live
+    // announcement and a sync answer carry the same notification.
     let lastId = Number(anchor.dataset.lastId || 0);
+    const seen = new Set();
     let attempt = 0;
+    let socket = null;
 
     const setUnread = (count) => {
         if (!badge || !number) return;
@@ -18,8 +23,9 @@ if (anchor && region && "WebSocket" in window) {
     };
 
     const show = (notification) => {
-        if (notification.id <= lastId) return;
-        lastId = notification.id;
+        if (seen.has(notification.id)) return false;
+        seen.add(notification.id);
+        lastId = Math.max(lastId, notification.id);
         const toast = document.createElement("p");
         toast.className = "toast";
         toast.dataset.notificationId = String(notification.id);
@@ -34,6 +40,7 @@ if (anchor && region && "WebSocket" in window) {
         region.append(toast);
         while (region.children.length > MAX_TOASTS) region.firstElementChild.remove();
         setTimeout(() => toast.remove(), 15000);
+        return true;
     };
 
     const handle = (frame) => {
@@ -43,14 +50,16 @@ if (anchor && region && "WebSocket" in window) {
                 setUnread(frame.unread);
                 break;
             case "notification":
-                if (frame.notification.id > lastId) {
-                    show(frame.notification);
-                    setUnread(Number(number ? number.textContent : 0) + 1);
-                }
+                if (show(frame.notification)) setUnread(Number(number ? number.textContent : 0) + 1);
                 break;
             case "sync":
                 frame.notifications.forEach(show);
                 setUnread(frame.unread);
+                if (frame.has_more && frame.notifications.length) {
+                    // Oldest first, one page at a time: continue after the last one received.
+                    const last = frame.notifications[frame.notifications.length - 1].id;
+                    socket.send(JSON.stringify({ type: "sync", after: last }));
+                }
                 break;
             default:
                 break;
@@ -59,7 +68,7 @@ if (anchor && region && "WebSocket" in window) {
 
     const connect = () => {
         const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-        const socket = new WebSocket(`${scheme}://${window.location.host}/ws/notifications/`);
+        socket = new WebSocket(`${scheme}://${window.location.host}/ws/notifications/`);
         socket.addEventListener("open", () => {
             attempt = 0;
             // Subscribed first, then ask for anything that arrived while we were away.
@@ -76,6 +85,7 @@ if (anchor && region && "WebSocket" in window) {
         socket.addEventListener("close", (event) => {
             document.documentElement.dataset.notificationsSocket = "closed";
             if (event.code === CLOSE_UNAUTHENTICATED) return;
+            if (event.code === CLOSE_RECONNECT) attempt = 0;
             const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
             attempt += 1;
             setTimeout(connect, delay);

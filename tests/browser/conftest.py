@@ -15,11 +15,6 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        item.add_marker(pytest.mark.browser)
-
-
 @pytest.fixture
 def server(transactional_db, mail_dir):
     daphne = DaphneServer(mail_dir=mail_dir).start()

@@ -83,6 +83,25 @@ async def test_sync_returns_what_was_missed_in_order():
     frame = await communicator.receive_json_from()
     assert [item["text"] for item in frame["notifications"]] == ["twee", "drie"]
     assert frame["unread"] == 3
+    assert frame["has_more"] is False
+    await communicator.disconnect()
+
+
+async def test_sync_pages_oldest_first_so_a_long_absence_leaves_no_gap():
+    user = await sync_to_async(UserFactory)()
+    created = [
+        await sync_to_async(services.notification_create)(recipient=user, text=f"melding {n}") for n in range(55)
+    ]
+    communicator, _, _ = await connect(user)
+    await communicator.receive_json_from()
+    await communicator.send_json_to({"type": "sync", "after": 0})
+    first = await communicator.receive_json_from()
+    assert first["has_more"] is True
+    assert [item["id"] for item in first["notifications"]] == [n.pk for n in created[:50]]
+    await communicator.send_json_to({"type": "sync", "after": first["notifications"][-1]["id"]})
+    second = await communicator.receive_json_from()
+    assert second["has_more"] is False
+    assert [item["id"] for item in second["notifications"]] == [n.pk for n in created[50:]]
     await communicator.disconnect()
 
 
@@ -120,15 +139,46 @@ async def test_binary_frames_get_an_error():
     await communicator.disconnect()
 
 
-async def test_deactivated_account_is_closed_on_its_next_frame():
+async def test_every_frame_rechecks_the_account_even_when_no_signal_fired():
+    from community.models import User
+
     user = await sync_to_async(UserFactory)()
     communicator, _, _ = await connect(user)
     await communicator.receive_json_from()
-    user.is_active = False
-    await sync_to_async(user.save)()
+    # A bulk update sends no signal: only the per-frame check can notice it.
+    await sync_to_async(User.objects.filter(pk=user.pk).update)(is_active=False)
     await communicator.send_json_to({"type": "ping"})
     assert (await communicator.receive_json_from())["code"] == "unauthenticated"
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    await communicator.disconnect()
+
+
+async def test_deactivating_an_account_closes_its_sockets_without_waiting_for_a_frame():
+    user = await sync_to_async(UserFactory)()
+    communicator, _, _ = await connect(user)
+    await communicator.receive_json_from()
+
+    @sync_to_async
+    def deactivate():
+        from community.models import User
+
+        account = User.objects.get(pk=user.pk)  # loaded as active, as the CMS would
+        account.is_active = False
+        account.save()
+
+    await deactivate()
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+    await communicator.disconnect()
+
+
+async def test_a_password_change_asks_every_socket_to_reconnect():
+    from allauth.account.signals import password_changed
+
+    user = await sync_to_async(UserFactory)()
+    communicator, _, _ = await connect(user)
+    await communicator.receive_json_from()
+    await sync_to_async(password_changed.send)(sender=type(user), request=None, user=user)
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4000}
     await communicator.disconnect()
 
 
