@@ -38,7 +38,7 @@ install: $(VENV)/.base-installed translations
 install-dev: $(VENV)/.dev-installed translations browser-deps
 
 # Compiled catalogues (.mo) are build output: made with Babel, so no GNU gettext is needed.
-translations: | $(VENV)/bin/python
+translations: $(VENV)/.base-installed
 	@$(PY) manage.py compiletranslations
 
 # Developers who add strings: extract them (needs GNU gettext's xgettext), translate, commit the .po.
@@ -60,7 +60,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Samenhuis draait op http://$(HOST):$(PORT)/ (Ctrl+C stopt de server)"
-	$(VENV)/bin/daphne --bind $(HOST) --port $(PORT) --proxy-headers samenhuis.asgi:application
+	$(VENV)/bin/daphne --bind $(HOST) --port $(PORT) samenhuis.asgi:application
 
 test: install-dev
 	@mkdir -p var

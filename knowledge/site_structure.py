@@ -5,6 +5,8 @@ sends post_migrate), only where missing, so editors' changes are never overwritt
 Demo content on top of this comes from `manage.py load_demo`.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
@@ -69,9 +71,11 @@ PRIVACY_BODY = [
         RichText(
             "<p><strong>Voorlopige tekst.</strong> De redactie vervangt deze pagina door de definitieve "
             "privacyverklaring.</p>"
-            "<p>We bewaren zo weinig persoonsgegevens als mogelijk: je e-mailadres om in te loggen, de naam "
-            "die je zelf kiest en wat je zelf deelt. Je e-mailadres is niet zichtbaar voor andere leden. "
-            "Je kan je gegevens op elk moment opvragen of laten verwijderen.</p>"
+            "<p>We bewaren zo weinig persoonsgegevens als mogelijk: je e-mailadres om aan te melden, de naam "
+            "die je zelf kiest en de meldingen die voor jou bestemd zijn. Andere leden zien je weergavenaam, "
+            "niet je e-mailadres; alleen de beheerders van het platform zien het. Wil je je gegevens "
+            "inkijken of laten verwijderen, mail dan de beheerders: zij handelen je vraag binnen een maand "
+            "af.</p>"
         ),
     ),
 ]
@@ -117,7 +121,16 @@ def site_structure_ensure() -> Page:
         )
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Samenhuis")
+        # Absolute URLs (sitemap, feeds, e-mails from the CMS) start from BASE_URL.
+        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        port = base.port or (443 if base.scheme == "https" else 80)
+        Site.objects.create(
+            hostname=base.hostname or "localhost",
+            port=port,
+            root_page=home,
+            is_default_site=True,
+            site_name="Samenhuis",
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save(update_fields=["root_page"])

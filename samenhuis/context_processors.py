@@ -1,15 +1,14 @@
 """Template context every page of the layout needs."""
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 
 def layout(request):
-    def notification_state():
+    context = {"signup_open": settings.SAMENHUIS_SIGNUP_OPEN}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         from community.selectors import notification_state_for
 
-        return notification_state_for(user=request.user)
-
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"notification_state": SimpleLazyObject(notification_state)}
+        context["notification_state"] = SimpleLazyObject(lambda: notification_state_for(user=user))
+    return context

@@ -11,6 +11,7 @@ from .environment import (
     database_from_env,
     elasticsearch_url_from_env,
     env_bool,
+    env_choice,
     env_list,
     env_str,
     redis_url_from_env,
@@ -205,7 +206,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
+    },
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},

@@ -36,6 +36,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    raw = env_str(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.") from error
+
+
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = env_str(name, default).upper()
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(sorted(choices))}, not {value!r}.")
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = env_str(name).lower()
     if not raw:
@@ -99,7 +116,7 @@ def email_from_env(default_backend: str) -> dict:
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": host,
-            "EMAIL_PORT": int(env_str("EMAIL_PORT", "587")),
+            "EMAIL_PORT": env_int("EMAIL_PORT", 587),
             "EMAIL_HOST_USER": env_str("EMAIL_HOST_USER"),
             "EMAIL_HOST_PASSWORD": env_str("EMAIL_HOST_PASSWORD"),
             "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", True),
@@ -121,7 +138,10 @@ def email_from_env(default_backend: str) -> dict:
         port = parts.port
     except ValueError as error:
         raise ConfigurationError("EMAIL_URL has a port that is not a number.") from error
-    query = parse_qs(parts.query)
+    try:
+        timeout = int(parse_qs(parts.query).get("timeout", ["10"])[0])
+    except ValueError as error:
+        raise ConfigurationError("EMAIL_URL has a timeout that is not a number of seconds.") from error
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parts.hostname,
@@ -130,7 +150,7 @@ def email_from_env(default_backend: str) -> dict:
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
         "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
-        "EMAIL_TIMEOUT": int(query.get("timeout", ["10"])[0]),
+        "EMAIL_TIMEOUT": timeout,
     }
 
 

@@ -1,8 +1,11 @@
 """Production: every secret from the environment, HTTPS only, collected and hashed static files.
 
-Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL. Recommended: REDIS_URL (needed as soon as
-more than one Daphne process serves the site), EMAIL_URL. See docs/operations.md.
+Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, BASE_URL, EMAIL_URL (or EMAIL_HOST).
+Recommended: REDIS_URL (needed as soon as more than one Daphne process serves the site).
+See docs/operations.md.
 """
+
+from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
 from .base import STORAGES
@@ -12,6 +15,7 @@ from .environment import (
     env_bool,
     env_list,
     env_required,
+    env_str,
 )
 
 DEBUG = False
@@ -20,9 +24,14 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ConfigurationError("SECRET_KEY is too short or too simple; use at least 50 random characters.")
 env_required("ALLOWED_HOSTS", "list the host names the site answers to, comma-separated.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
-env_required("DATABASE_URL", "production needs PostgreSQL, e.g. postgres://samenhuis@db:5432/samenhuis.")
-
+env_required("DATABASE_URL", "production needs a database, e.g. postgres://samenhuis@db:5432/samenhuis.")
+BASE_URL = env_required("BASE_URL", "production needs the public address of the site, e.g. https://samenhuis.be.")
+WAGTAILADMIN_BASE_URL = BASE_URL
+if not (env_str("EMAIL_URL") or env_str("EMAIL_HOST")):
+    raise ConfigurationError("EMAIL_URL is not set; production must send verification and reset e-mails.")
 globals().update(email_from_env("django.core.mail.backends.smtp.EmailBackend"))
+if not env_str("DEFAULT_FROM_EMAIL"):
+    DEFAULT_FROM_EMAIL = SERVER_EMAIL = f"Samenhuis <noreply@{urlsplit(BASE_URL).hostname}>"
 
 STORAGES = {
     **STORAGES,

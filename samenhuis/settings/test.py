@@ -6,12 +6,17 @@ browser and websocket tests start can share it with the test process.
 
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
-from .environment import email_from_env
+from .environment import env_str
 
 DEBUG = False
 SECRET_KEY = "samenhuis-tests-only-not-secret"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-globals().update(email_from_env("django.core.mail.backends.locmem.EmailBackend"))
+# Never the shell's EMAIL_URL: tests must not send real mail. The Daphne processes of the
+# browser tests write theirs to files the test reads (SAMENHUIS_TEST_MAIL_DIR).
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if env_str("SAMENHUIS_TEST_MAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env_str("SAMENHUIS_TEST_MAIL_DIR")
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-samenhuis.sqlite3")}

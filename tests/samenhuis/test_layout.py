@@ -89,3 +89,10 @@ def test_dutch_stays_the_default_whatever_the_browser_asks(client):
     html = client.get("/gemeenschap/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert 'lang="nl-BE"' in html
     assert ">Gemeenschap</h1>" in html
+
+
+def test_closed_sign_up_is_not_offered(client, settings):
+    settings.SAMENHUIS_SIGNUP_OPEN = False
+    html = client.get("/").content.decode()
+    assert "/accounts/signup/" not in html
+    assert "Registratie gesloten" in client.get("/accounts/signup/").content.decode()

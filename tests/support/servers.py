@@ -50,7 +50,7 @@ class DaphneServer:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "samenhuis.settings.test",
             "DATABASE_URL": test_database_url(),
-            "EMAIL_URL": f"file://{self.mail_dir}",
+            "SAMENHUIS_TEST_MAIL_DIR": str(self.mail_dir),
             **self.extra_env,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
