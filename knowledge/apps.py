@@ -8,6 +8,7 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge")
 
     def ready(self):
-        from .site_structure import ensure_after_migrate
+        from . import site_structure, taxonomy
 
-        post_migrate.connect(ensure_after_migrate, sender=self, dispatch_uid="knowledge-site-structure")
+        post_migrate.connect(site_structure.ensure_after_migrate, sender=self, dispatch_uid="knowledge-site-structure")
+        post_migrate.connect(taxonomy.ensure_after_migrate, sender=self, dispatch_uid="knowledge-taxonomy")

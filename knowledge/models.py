@@ -44,6 +44,28 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
+class LifeDomain(models.Model):
+    """One of the ten life domains (levensdomeinen) of the Huizen van het Kind.
+
+    Seeded by `knowledge.taxonomy`; editors manage them as Wagtail snippets. Organisations,
+    profiles (expertise), practices, events and rooms are tagged with them.
+    """
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+    class Meta:
+        verbose_name = _("life domain")
+        verbose_name_plural = _("life domains")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 @register_setting(icon="list-ul")
 class FooterLinks(BaseSiteSetting):
     """The statements every page links to from its footer; editors choose the pages."""

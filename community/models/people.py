@@ -1,7 +1,6 @@
-"""People and the personal notification stream.
+"""Accounts, profiles and the personal notification stream."""
 
-Organisations, regions and intervision groups join this app in later work; see DESIGN.md.
-"""
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -76,8 +75,22 @@ class User(AbstractUser):
         return self.display_name
 
 
+def avatar_upload_to(instance, filename):
+    # A random name: the file name a person uploads can carry their real name.
+    return f"avatars/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
 class Profile(models.Model):
-    """What a person shows of themselves. Kept minimal on purpose (see docs/privacy.md)."""
+    """What a person shows of themselves, and to whom (see docs/privacy.md).
+
+    Kept small on purpose: a name, a function, expertise and a short bio. The e-mail address
+    stays hidden unless the person shares it; `community.permissions` decides who sees what.
+    """
+
+    class Visibility(models.TextChoices):
+        MEMBERS = "members", _("All members of the platform")
+        CONNECTIONS = "connections", _("Only people in my organisations and groups")
+        PUBLIC = "public", _("Everyone, also visitors without an account")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(
@@ -85,10 +98,23 @@ class Profile(models.Model):
         max_length=80,
         help_text=_("The name other members see, for example your first name and your Huis."),
     )
+    function = models.CharField(
+        _("function"), max_length=120, blank=True, help_text=_("For example: coordinator, family supporter.")
+    )
+    bio = models.TextField(_("about me"), max_length=600, blank=True)
+    expertise = models.ManyToManyField(
+        "knowledge.LifeDomain", blank=True, related_name="experts", verbose_name=_("expertise")
+    )
+    avatar = models.ImageField(_("photo"), upload_to=avatar_upload_to, blank=True)
+    visibility = models.CharField(
+        _("who may see my profile"), max_length=12, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    share_email = models.BooleanField(_("show my e-mail address to those who may see my profile"), default=False)
 
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+        ordering = ["display_name"]
 
     def __str__(self):
         return self.display_name

@@ -1,0 +1,24 @@
+"""The community app's models, one module per part of the domain (see DESIGN.md)."""
+
+from .groups import GroupActivity, GroupInvitation, GroupMembership, IntervisionGroup, JoinRequest
+from .organisations import Membership, Organisation, OrganisationArea
+from .people import Notification, Profile, User, UserManager
+from .places import Municipality, Postcode, Region
+
+__all__ = [
+    "GroupActivity",
+    "GroupInvitation",
+    "GroupMembership",
+    "IntervisionGroup",
+    "JoinRequest",
+    "Membership",
+    "Municipality",
+    "Notification",
+    "Organisation",
+    "OrganisationArea",
+    "Postcode",
+    "Profile",
+    "Region",
+    "User",
+    "UserManager",
+]
