@@ -1,12 +1,13 @@
 """Signal receivers of the community app; connected in CommunityConfig.ready()."""
 
 from allauth.account.signals import password_changed, password_reset, password_set
-from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import post_save
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import services
-from .models import User
+from .models import Organisation, Profile, User
 
 
 @receiver(user_logged_out)
@@ -26,3 +27,21 @@ def close_sockets_of_deactivated_account(sender, instance, created, **kwargs):
 @receiver([password_changed, password_reset, password_set])
 def reconnect_sockets_after_password_change(sender, request, user, **kwargs):
     services.sockets_close_on_commit(user_id=user.pk, code=services.CLOSE_RECONNECT)
+
+
+@receiver(user_logged_in)
+def accept_invitation_opened_before_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        from .views.groups import invitation_accept_after_login
+
+        invitation_accept_after_login(request, user)
+
+
+@receiver(post_delete, sender=Profile)
+@receiver(post_delete, sender=Organisation)
+def delete_uploaded_image_with_its_owner(sender, instance, **kwargs):
+    """A deleted account takes its photo along (docs/privacy.md); an organisation its logo."""
+    image = instance.avatar if sender is Profile else instance.logo
+    if image:
+        storage, name = image.storage, image.name
+        transaction.on_commit(lambda: storage.delete(name))

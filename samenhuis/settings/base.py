@@ -12,6 +12,7 @@ from .environment import (
     elasticsearch_url_from_env,
     env_bool,
     env_choice,
+    env_int,
     env_list,
     env_str,
     redis_url_from_env,
@@ -219,3 +220,9 @@ LOGGING = {
 
 
 SAMENHUIS_SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
+
+# Community (docs/privacy.md): intervision groups, invitations, uploads.
+SAMENHUIS_GROUP_MEMBER_CAP = env_int("GROUP_MEMBER_CAP", 15)
+SAMENHUIS_INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+SAMENHUIS_AVATAR_MAX_BYTES = 2 * 1024 * 1024
+SAMENHUIS_LOGO_MAX_BYTES = 2 * 1024 * 1024

@@ -19,7 +19,11 @@ if env_str("SAMENHUIS_TEST_MAIL_DIR"):
     EMAIL_FILE_PATH = env_str("SAMENHUIS_TEST_MAIL_DIR")
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-samenhuis.sqlite3")}
+    # SAMENHUIS_TEST_DB lets two checkouts (or two people) run the suite side by side.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("SAMENHUIS_TEST_DB", str(VAR_DIR / "test-samenhuis.sqlite3"))}
+
+# Uploads in tests land in a directory of their own, never among the development media.
+MEDIA_ROOT = env_str("SAMENHUIS_TEST_MEDIA", str(VAR_DIR / "test-media"))
 
 # Each test process keeps its own cache, so rate-limit counters never leak between runs
 # or wipe a shared Redis; the channel layer still uses Redis when REDIS_URL is set.

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from community.demo import DEMO_PASSWORD, demo_accounts_ensure
+from community.demo import DEMO_PASSWORD, demo_accounts_ensure, demo_community_ensure
 from knowledge.site_structure import site_structure_ensure
 
 
@@ -18,6 +18,7 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts have a published password; use --force to load them anyway.")
         site_structure_ensure()
         accounts = demo_accounts_ensure()
+        demo_community_ensure()
         width = max(len(account.email) for account in accounts)
         self.stdout.write(f"\nDemo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD})")
         for account in accounts:

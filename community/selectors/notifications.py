@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Max, Q
 
-from .models import Notification, User
+from ..models import Notification, User
 
 NOTIFICATION_PAGE_SIZE = 50
 

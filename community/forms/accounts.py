@@ -3,8 +3,8 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import Profile
+from .. import services
+from ..models import Profile
 
 
 class SignupForm(AllauthSignupForm):

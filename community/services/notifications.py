@@ -1,4 +1,4 @@
-"""Every write of the community app. Views, consumers, commands and tests call these.
+"""Notifications and socket lifecycle: the personal real-time stream.
 
 Side effects (websocket broadcasts) are scheduled with `transaction.on_commit`, so nobody is
 told about a row that was rolled back. The channel layer only announces: when it is down, the
@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Notification, Profile, User
+from ..models import Notification, User
 
 logger = logging.getLogger(__name__)
 
@@ -39,19 +39,6 @@ def _group_send_now(group: str, event: dict) -> None:
 
 def _send_to_user_on_commit(user_id: int, event: dict) -> None:
     transaction.on_commit(lambda: _group_send_now(user_group_name(user_id), event))
-
-
-def profile_create(*, user: User, display_name: str) -> Profile:
-    return Profile.objects.create(user=user, display_name=display_name.strip())
-
-
-@transaction.atomic
-def profile_update(*, user: User, display_name: str) -> Profile:
-    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
-    profile.display_name = display_name.strip()
-    profile.full_clean()
-    profile.save(update_fields=["display_name"])
-    return profile
 
 
 @transaction.atomic

@@ -1,3 +1,5 @@
+"""The personal notification stream as plain pages (the socket is in consumers.py)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -5,12 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import ProfileForm
-
-
-def index(request):
-    return render(request, "community/index.html")
+from .. import selectors, services
 
 
 @login_required
@@ -42,14 +39,3 @@ def notification_test(request):
     )
     messages.success(request, _("A test notification is on its way."))
     return redirect("community:notifications")
-
-
-@login_required
-def profile_edit(request):
-    profile = getattr(request.user, "profile", None)
-    form = ProfileForm(request.POST or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        services.profile_update(user=request.user, display_name=form.cleaned_data["display_name"])
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("community:profile")
-    return render(request, "community/profile_form.html", {"form": form})

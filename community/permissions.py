@@ -1,0 +1,148 @@
+"""Who may see and do what in the community: the one place views, templates, consumers and
+search ask. Secret groups are invisible to outsiders; views answer 404 for them, never 403.
+
+`GroupAccess` is computed once per request (one query) and passed to the rule functions, so
+a page that asks ten questions about one group costs one lookup.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import GroupMembership, IntervisionGroup, JoinRequest, Membership, Profile, User
+
+MANAGE_COMMUNITY = "community.manage_community"
+
+
+def is_platform_admin(user) -> bool:
+    """Administrators manage organisations, regions and every group (not editors)."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm(MANAGE_COMMUNITY)))
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    user: User | None
+    group: IntervisionGroup
+    membership: GroupMembership | None
+    pending_request: JoinRequest | None
+    is_admin: bool
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.membership is not None and self.membership.is_facilitator
+
+
+def group_access(user, group: IntervisionGroup) -> GroupAccess:
+    if not (user.is_authenticated and user.is_active):
+        return GroupAccess(None, group, None, None, False)
+    membership = GroupMembership.objects.filter(group=group, person=user).first()
+    pending = None
+    if membership is None and group.visibility == IntervisionGroup.Visibility.CLOSED:
+        pending = JoinRequest.objects.filter(group=group, person=user, status=JoinRequest.Status.PENDING).first()
+    return GroupAccess(user, group, membership, pending, is_platform_admin(user))
+
+
+def can_view_group(access: GroupAccess) -> bool:
+    if access.group.visibility != IntervisionGroup.Visibility.SECRET:
+        return True
+    return access.is_member or access.is_admin
+
+
+def must_log_in_to_view_group(access: GroupAccess) -> bool:
+    """Open and closed groups exist publicly but their pages are for members of the platform."""
+    return not access.is_authenticated
+
+
+def can_see_members(access: GroupAccess) -> bool:
+    return access.is_member or access.is_admin
+
+
+def can_join(access: GroupAccess) -> bool:
+    return (
+        access.is_authenticated and not access.is_member and access.group.visibility == IntervisionGroup.Visibility.OPEN
+    )
+
+
+def can_request_to_join(access: GroupAccess) -> bool:
+    return (
+        access.is_authenticated
+        and not access.is_member
+        and access.pending_request is None
+        and access.group.visibility == IntervisionGroup.Visibility.CLOSED
+    )
+
+
+def can_withdraw_request(access: GroupAccess) -> bool:
+    return access.pending_request is not None
+
+
+def can_leave(access: GroupAccess) -> bool:
+    return access.is_member
+
+
+def can_manage(access: GroupAccess) -> bool:
+    """Facilitators and administrators: decide requests, invite, remove, hand over, edit, read the log."""
+    return access.is_facilitator or access.is_admin
+
+
+def can_create_group(user) -> bool:
+    return is_platform_admin(user)
+
+
+def groups_visible_to(user) -> QuerySet[IntervisionGroup]:
+    """Every group the person may know exists; secret groups only for their members."""
+    groups = IntervisionGroup.objects.all()
+    if is_platform_admin(user):
+        return groups
+    public = ~Q(visibility=IntervisionGroup.Visibility.SECRET)
+    if not user.is_authenticated:
+        return groups.filter(public)
+    own = Exists(GroupMembership.objects.filter(group=OuterRef("pk"), person=user))
+    return groups.filter(public | own)
+
+
+def group_ids_of(user) -> QuerySet:
+    """The ids of the groups a person is a member of (the search scope "group N")."""
+    return GroupMembership.objects.filter(person=user).values("group_id")
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+def _connected_people(user) -> Q:
+    """People who share an organisation or an intervision group with `user`."""
+    organisations = Membership.objects.filter(person=user).values("organisation_id")
+    groups = GroupMembership.objects.filter(person=user).values("group_id")
+    return Q(Exists(Membership.objects.filter(person=OuterRef("user_id"), organisation_id__in=organisations))) | Q(
+        Exists(GroupMembership.objects.filter(person=OuterRef("user_id"), group_id__in=groups))
+    )
+
+
+def profiles_visible_to(user) -> QuerySet[Profile]:
+    profiles = Profile.objects.filter(user__is_active=True)
+    if is_platform_admin(user):
+        return profiles
+    public = Q(visibility=Profile.Visibility.PUBLIC)
+    if not (user.is_authenticated and user.is_active):
+        return profiles.filter(public)
+    members = Q(visibility=Profile.Visibility.MEMBERS)
+    return profiles.filter(
+        public | members | Q(user=user) | (Q(visibility=Profile.Visibility.CONNECTIONS) & _connected_people(user))
+    )
+
+
+def can_view_profile(viewer, profile: Profile) -> bool:
+    return profiles_visible_to(viewer).filter(pk=profile.pk).exists()
+
+
+def can_see_email(viewer, profile: Profile) -> bool:
+    """Assumes the viewer may see the profile; the address only when the person shares it."""
+    return profile.share_email or viewer.pk == profile.user_id

@@ -1,0 +1,78 @@
+"""Every write of the community app; views, consumers, commands and tests call these.
+
+One module per part of the domain; the names are re-exported here so callers write
+`services.group_member_invite(...)`.
+"""
+
+from .groups import (
+    group_create,
+    group_facilitator_add,
+    group_facilitator_hand_over,
+    group_invitation_accept,
+    group_invitation_revoke,
+    group_member_invite,
+    group_member_join,
+    group_member_leave,
+    group_member_remove,
+    group_member_request,
+    group_request_decide,
+    group_request_withdraw,
+    group_update,
+    invitation_accepted_by,
+    invitation_from_token,
+    invitation_token,
+    invitation_url,
+)
+from .notifications import (
+    CLOSE_RECONNECT,
+    CLOSE_UNAUTHENTICATED,
+    notification_create,
+    notifications_mark_read,
+    sessions_close_now,
+    sockets_close_on_commit,
+    user_group_name,
+)
+from .people import profile_create, profile_update
+from .places import (
+    coverage_conflicts,
+    municipalities_from_codes,
+    organisation_areas_set,
+    organisation_save,
+    region_import,
+    region_save,
+)
+
+__all__ = [
+    "CLOSE_RECONNECT",
+    "CLOSE_UNAUTHENTICATED",
+    "coverage_conflicts",
+    "group_create",
+    "group_facilitator_add",
+    "group_facilitator_hand_over",
+    "group_invitation_accept",
+    "group_invitation_revoke",
+    "group_member_invite",
+    "group_member_join",
+    "group_member_leave",
+    "group_member_remove",
+    "group_member_request",
+    "group_request_decide",
+    "group_request_withdraw",
+    "group_update",
+    "invitation_accepted_by",
+    "invitation_from_token",
+    "invitation_token",
+    "invitation_url",
+    "municipalities_from_codes",
+    "notification_create",
+    "notifications_mark_read",
+    "organisation_areas_set",
+    "organisation_save",
+    "profile_create",
+    "profile_update",
+    "region_import",
+    "region_save",
+    "sessions_close_now",
+    "sockets_close_on_commit",
+    "user_group_name",
+]

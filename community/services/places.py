@@ -1,0 +1,113 @@
+"""Regions and organisations: the writes administrators make."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ..models import Municipality, Organisation, OrganisationArea, Region
+
+
+def municipalities_from_codes(codes) -> list[Municipality]:
+    """Look up NIS codes; unknown codes raise one error that names all of them."""
+    wanted = [code.strip() for code in codes if code.strip()]
+    found = {m.nis_code: m for m in Municipality.objects.filter(nis_code__in=wanted)}
+    unknown = sorted({code for code in wanted if code not in found})
+    if unknown:
+        raise ValidationError(
+            _("Unknown NIS codes: %(codes)s. Nothing was changed.") % {"codes": ", ".join(unknown)},
+            code="unknown_municipality",
+        )
+    return [found[code] for code in dict.fromkeys(wanted)]
+
+
+@transaction.atomic
+def region_save(*, region: Region | None = None, name: str, description: str = "", municipalities) -> Region:
+    """Create or change a custom region; generated regions follow the reference data only."""
+    if region is not None and region.is_generated:
+        raise ValidationError(_("This region comes from the reference data and cannot be changed here."))
+    municipalities = list(municipalities)
+    if not municipalities:
+        raise ValidationError(_("A region needs at least one municipality."), code="empty")
+    region = region or Region(kind=Region.Kind.CUSTOM)
+    region.name = name.strip()
+    region.description = description.strip()
+    if not region.slug:
+        base = slugify(region.name) or "regio"
+        slug, number = base, 2
+        while Region.objects.filter(slug=slug).exclude(pk=region.pk).exists():
+            slug, number = f"{base}-{number}", number + 1
+        region.slug = slug
+    region.full_clean()
+    region.save()
+    region.municipalities.set(municipalities)
+    return region
+
+
+def region_import(*, name: str, nis_codes, description: str = "") -> Region:
+    """Create or replace the custom region `name` from a list of NIS codes (manage.py import_region)."""
+    municipalities = municipalities_from_codes(nis_codes)
+    region = Region.objects.filter(kind=Region.Kind.CUSTOM, name=name.strip()).first()
+    return region_save(region=region, name=name, description=description, municipalities=municipalities)
+
+
+def coverage_conflicts(*, organisation: Organisation, municipalities) -> list[str]:
+    """Messages for municipalities another Huis already covers; empty when the claim is free."""
+    if organisation.kind != Organisation.Kind.HOUSE:
+        return []
+    taken = (
+        OrganisationArea.objects.filter(covers=True, municipality__in=list(municipalities))
+        .exclude(organisation_id=organisation.pk)
+        .select_related("organisation", "municipality")
+        .order_by("municipality__name_nl")
+    )
+    return [
+        _("%(municipality)s is already covered by %(house)s.")
+        % {"municipality": area.municipality.name_nl, "house": area.organisation.name}
+        for area in taken
+    ]
+
+
+@transaction.atomic
+def organisation_areas_set(*, organisation: Organisation, municipalities) -> None:
+    """Set where an organisation works. For a Huis this is its coverage, which is exclusive:
+    a municipality another Huis covers is refused with a message naming that Huis."""
+    municipalities = list(municipalities)
+    conflicts = coverage_conflicts(organisation=organisation, municipalities=municipalities)
+    if conflicts:
+        raise ValidationError(conflicts, code="already_covered")
+    covers = organisation.kind == Organisation.Kind.HOUSE
+    wanted = {m.pk for m in municipalities}
+    OrganisationArea.objects.filter(organisation=organisation).exclude(municipality_id__in=wanted).delete()
+    OrganisationArea.objects.filter(organisation=organisation).exclude(covers=covers).update(covers=covers)
+    present = set(OrganisationArea.objects.filter(organisation=organisation).values_list("municipality_id", flat=True))
+    try:
+        with transaction.atomic():
+            OrganisationArea.objects.bulk_create(
+                OrganisationArea(organisation=organisation, municipality_id=pk, covers=covers)
+                for pk in sorted(wanted - present)
+            )
+    except IntegrityError as error:
+        # Another administrator claimed one of these municipalities at the same moment.
+        raise ValidationError(
+            coverage_conflicts(organisation=organisation, municipalities=municipalities)
+            or _("One of these municipalities was just claimed by another Huis."),
+            code="already_covered",
+        ) from error
+
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation, municipalities, life_domains=(), partners=()) -> Organisation:
+    """Create or change an organisation with its working area, life domains and partners."""
+    if not organisation.slug:
+        base = slugify(organisation.name) or "organisatie"
+        slug, number = base, 2
+        while Organisation.objects.filter(slug=slug).exclude(pk=organisation.pk).exists():
+            slug, number = f"{base}-{number}", number + 1
+        organisation.slug = slug
+    organisation.full_clean()
+    organisation.save()
+    organisation_areas_set(organisation=organisation, municipalities=municipalities)
+    organisation.life_domains.set(life_domains)
+    organisation.partners.set([partner for partner in partners if partner.pk != organisation.pk])
+    return organisation
