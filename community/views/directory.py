@@ -1,15 +1,60 @@
-"""The public directory of organisations and the coverage overview (to be written)."""
+"""The public directory of organisations and the coverage overview. Public pages: they show
+what organisations publish about themselves, and people only to logged-in members who may see them."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from ..forms.organisations import DirectoryForm
+from ..selectors import organisations as selectors
+
+ORGANISATIONS_PER_PAGE = 20
 
 
+@require_safe
 def organisation_list(request):
-    raise Http404
+    form = DirectoryForm(request.GET or None)
+    criteria = form.criteria()
+    page = Paginator(selectors.directory_search(**criteria), ORGANISATIONS_PER_PAGE).get_page(
+        request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "community/directory/organisation_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "is_filtered": form.is_filtered,
+            "nearby": selectors.municipalities_nearby(query=criteria.get("query", "")),
+        },
+    )
 
 
-def coverage(request):
-    raise Http404
-
-
+@require_safe
 def organisation_detail(request, slug):
-    raise Http404
+    organisation = selectors.organisation_by_slug(slug=slug)
+    if organisation is None:
+        raise Http404
+    return render(
+        request,
+        "community/directory/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "people": selectors.organisation_people(organisation=organisation, viewer=request.user),
+        },
+    )
+
+
+@require_safe
+def coverage(request):
+    areas = selectors.coverage_overview()
+    return render(
+        request,
+        "community/directory/coverage.html",
+        {
+            "areas": areas,
+            "covered": sum(len(area.covered) for area in areas),
+            "total": sum(area.total for area in areas),
+        },
+    )

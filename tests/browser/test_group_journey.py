@@ -32,8 +32,16 @@ def test_find_a_huis_ask_to_join_get_approved(page, browser, server, assert_acce
     page.goto("/gemeenschap/organisaties/")
     page.locator("input[name='q']").fill("2440")
     page.locator("input[name='q']").press("Enter")
-    page.get_by_role("link", name="Huis van het Kind Geel").click()
+    assert_accessible(page)
+    nearby = page.get_by_role("region", name="In je buurt")
+    assert "Geel: Huis van het Kind Geel" in nearby.inner_text()
+    nearby.get_by_role("link", name="Huis van het Kind Geel").click()
     assert page.locator("h1").inner_text() == "Huis van het Kind Geel"
+    assert_accessible(page)
+
+    page.goto("/gemeenschap/organisaties/dekking/")
+    assert "1 van 304 gemeenten" in page.locator(".lead").inner_text()
+    assert_accessible(page)
 
     # ...and asks to join the closed Kempen group.
     page.goto("/gemeenschap/groepen/")
