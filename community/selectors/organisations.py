@@ -151,8 +151,7 @@ def coverage_overview() -> list[AreaCoverage]:
         house_slug=Subquery(covering.values("organisation__slug")[:1]),
     ).order_by("name_nl")
     areas = {
-        region.pk: region
-        for region in Region.objects.filter(kind__in=[Region.Kind.PROVINCE, Region.Kind.BRUSSELS])
+        region.pk: region for region in Region.objects.filter(kind__in=[Region.Kind.PROVINCE, Region.Kind.BRUSSELS])
     }
     area_of = dict(
         Region.municipalities.through.objects.filter(region_id__in=areas).values_list("municipality_id", "region_id")

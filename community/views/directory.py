@@ -16,9 +16,7 @@ ORGANISATIONS_PER_PAGE = 20
 def organisation_list(request):
     form = DirectoryForm(request.GET or None)
     criteria = form.criteria()
-    page = Paginator(selectors.directory_search(**criteria), ORGANISATIONS_PER_PAGE).get_page(
-        request.GET.get("pagina")
-    )
+    page = Paginator(selectors.directory_search(**criteria), ORGANISATIONS_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "community/directory/organisation_list.html",
