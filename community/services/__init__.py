@@ -35,6 +35,7 @@ from .notifications import (
 from .people import profile_create, profile_update
 from .places import (
     coverage_conflicts,
+    membership_save,
     municipalities_from_codes,
     organisation_areas_set,
     organisation_save,
@@ -63,6 +64,7 @@ __all__ = [
     "invitation_from_token",
     "invitation_token",
     "invitation_url",
+    "membership_save",
     "municipalities_from_codes",
     "notification_create",
     "notifications_mark_read",

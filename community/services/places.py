@@ -2,10 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ..models import Municipality, Organisation, OrganisationArea, Region
+from ..models import Membership, Municipality, Organisation, OrganisationArea, Region
 
 
 def municipalities_from_codes(codes) -> list[Municipality]:
@@ -29,6 +30,16 @@ def region_save(*, region: Region | None = None, name: str, description: str = "
     municipalities = list(municipalities)
     if not municipalities:
         raise ValidationError(_("A region needs at least one municipality."), code="empty")
+    generated = Region.objects.filter(kind__in=Region.GENERATED_KINDS).filter(
+        Q(name__iexact=name.strip()) | Q(slug=slugify(name))
+    )
+    if generated.exists():
+        # A second "Kempen" next to the reference region would make every region filter ambiguous.
+        raise ValidationError(
+            _("%(name)s is a region from the reference data; choose another name for a custom region.")
+            % {"name": generated.first().name},
+            code="generated_name",
+        )
     region = region or Region(kind=Region.Kind.CUSTOM)
     region.name = name.strip()
     region.description = description.strip()
@@ -44,10 +55,13 @@ def region_save(*, region: Region | None = None, name: str, description: str = "
     return region
 
 
-def region_import(*, name: str, nis_codes, description: str = "") -> Region:
-    """Create or replace the custom region `name` from a list of NIS codes (manage.py import_region)."""
+def region_import(*, name: str, nis_codes, description: str | None = None) -> Region:
+    """Create or replace the custom region `name` from a list of NIS codes (manage.py import_region).
+    Without a description, a re-import keeps the one the region has."""
     municipalities = municipalities_from_codes(nis_codes)
     region = Region.objects.filter(kind=Region.Kind.CUSTOM, name=name.strip()).first()
+    if description is None:
+        description = region.description if region is not None else ""
     return region_save(region=region, name=name, description=description, municipalities=municipalities)
 
 
@@ -106,8 +120,36 @@ def organisation_save(*, organisation: Organisation, municipalities, life_domain
             slug, number = f"{base}-{number}", number + 1
         organisation.slug = slug
     organisation.full_clean()
+    municipalities = list(municipalities)
+    # Refuse a taken municipality before saving, so a refused form stores no logo file either.
+    conflicts = coverage_conflicts(organisation=organisation, municipalities=municipalities)
+    if conflicts:
+        raise ValidationError(conflicts, code="already_covered")
     organisation.save()
     organisation_areas_set(organisation=organisation, municipalities=municipalities)
     organisation.life_domains.set(life_domains)
     organisation.partners.set([partner for partner in partners if partner.pk != organisation.pk])
     return organisation
+
+
+@transaction.atomic
+def membership_save(
+    *, membership: Membership | None = None, person, organisation: Organisation, role: str
+) -> Membership:
+    """Link a person to an organisation in a role, or change an existing link; one per pair."""
+    membership = membership or Membership()
+    duplicate = _("%(person)s is already linked to %(organisation)s; change that membership instead.") % {
+        "person": person,
+        "organisation": organisation,
+    }
+    if Membership.objects.filter(person=person, organisation=organisation).exclude(pk=membership.pk).exists():
+        raise ValidationError(duplicate, code="duplicate")
+    membership.person, membership.organisation, membership.role = person, organisation, role
+    membership.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as error:
+        # Another administrator made the same link at the same moment.
+        raise ValidationError(duplicate, code="duplicate") from error
+    return membership

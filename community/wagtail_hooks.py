@@ -1,0 +1,342 @@
+"""The CMS menu "Community": organisations, their people and the custom regions, in one place
+for platform administrators (docs/community.md).
+
+Who may use it is `permissions.is_platform_admin` (superusers and holders of
+`community.manage_community`), not Django's add/change/delete permissions: an editor with CMS
+access sees no menu, and every URL sends them back to the CMS home with Wagtail's "no
+permission" message (403 for script requests). Every save is one service call, so the rule
+that one Huis covers a municipality holds here exactly as it does in the rest of the app;
+a refusal becomes an error on the form, with nothing saved and the input kept.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db.models import Count, ProtectedError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
+from wagtail.permission_policies import BaseDjangoAuthPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from . import services
+from .forms.admin import MembershipAdminForm, OrganisationAdminForm, RegionAdminForm
+from .models import Membership, Organisation, Region
+from .permissions import MANAGE_COMMUNITY, is_platform_admin
+
+# Permission policies ---------------------------------------------------------------------------
+
+
+class CommunityAdminPolicy(BaseDjangoAuthPermissionPolicy):
+    """Every action on these models is for platform administrators, and only for them."""
+
+    def __init__(self, model):
+        # `manage_community` is declared on Organisation; look the permission up there.
+        super().__init__(model, auth_model=Organisation)
+
+    def user_has_permission(self, user, action):
+        return is_platform_admin(user)
+
+    def user_has_any_permission(self, user, actions):
+        return is_platform_admin(user)
+
+    def users_with_any_permission(self, actions):
+        return self._get_users_with_any_permission_codenames({MANAGE_COMMUNITY.split(".", 1)[1]})
+
+
+class RegionAdminPolicy(CommunityAdminPolicy):
+    """Generated regions (provinces, reference regions, ...) follow the reference data only."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action in ("change", "delete") and instance.is_generated:
+            return False
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        regions = super().instances_user_has_any_permission_for(user, actions)
+        if set(actions) <= {"change", "delete"}:
+            regions = regions.filter(kind=Region.Kind.CUSTOM)
+        return regions
+
+
+# Registered before the viewsets, which would otherwise fall back to Django's model permissions.
+register_permission_policy(Organisation, CommunityAdminPolicy(Organisation))
+register_permission_policy(Membership, CommunityAdminPolicy(Membership))
+register_permission_policy(Region, RegionAdminPolicy(Region))
+
+
+# Saving through the services -------------------------------------------------------------------
+
+
+class ServiceSaveMixin:
+    """A create or edit view whose save is one service call (`service_save`).
+
+    The service's ValidationError lands on the form: each message on the field its code names
+    in `error_fields`, else on `error_field`, else above the form. The transaction around
+    `save_instance` has rolled back by then, so nothing is saved and the input stays.
+    """
+
+    log_action = "wagtail.edit"
+    error_field: str | None = None
+    error_fields: dict[str, str] = {}
+
+    def service_save(self, form):
+        raise NotImplementedError
+
+    def save_instance(self):
+        instance = self.service_save(self.form)
+        changed = self.log_action == "wagtail.create" or self.form.has_changed()
+        log(instance=instance, action=self.log_action, user=self.request.user, content_changed=changed)
+        return instance
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            self.form_errors_add(form, error)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+    def form_errors_add(self, form, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return
+        for item in error.error_list:
+            form.add_error(self.error_fields.get(item.code, self.error_field), item)
+
+
+class CreateMixin(ServiceSaveMixin):
+    log_action = "wagtail.create"
+
+
+# Organisations ---------------------------------------------------------------------------------
+
+
+class OrganisationSaveMixin:
+    error_field = "municipalities"
+
+    def service_save(self, form):
+        return services.organisation_save(
+            organisation=form.instance,
+            municipalities=form.cleaned_data["municipalities"],
+            life_domains=form.cleaned_data["life_domains"],
+            partners=form.cleaned_data["partners"],
+        )
+
+
+class OrganisationIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(municipality_count=Count("areas"))
+
+
+class OrganisationCreateView(OrganisationSaveMixin, CreateMixin, generic.CreateView):
+    pass
+
+
+class OrganisationEditView(OrganisationSaveMixin, ServiceSaveMixin, generic.EditView):
+    pass
+
+
+def municipality_count_column():
+    return Column(
+        "municipality_count", label=gettext_lazy("Municipalities"), sort_key="municipality_count", width="15%"
+    )
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    name = "community_organisations"
+    url_prefix = "community/organisations"
+    icon = "home"
+    index_view_class = OrganisationIndexView
+    add_view_class = OrganisationCreateView
+    edit_view_class = OrganisationEditView
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_display = ["name", "kind", municipality_count_column()]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    search_backend_name = None
+    ordering = ["name"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("slug"),
+            FieldPanel("kind"),
+            FieldPanel("description"),
+            FieldPanel("recognised_on"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("website"),
+                    FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+                    FieldPanel("street"),
+                    FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                ],
+                heading=gettext_lazy("Contact"),
+            ),
+            FieldPanel("logo"),
+            FieldPanel("life_domains"),
+            FieldPanel("partners"),
+            FieldPanel("municipalities"),
+        ],
+        base_form_class=OrganisationAdminForm,
+    )
+
+    def get_permissions_to_register(self):
+        # The one permission that opens this menu; Django's add/change/delete ones do nothing here.
+        app_label, codename = MANAGE_COMMUNITY.split(".", 1)
+        return Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+
+
+# Memberships -----------------------------------------------------------------------------------
+
+
+class MembershipSaveMixin:
+    error_field = "organisation"
+
+    def service_save(self, form):
+        return services.membership_save(
+            membership=form.instance if form.instance.pk else None,
+            person=form.cleaned_data["person"],
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+        )
+
+
+class MembershipIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("person__profile", "organisation")
+
+
+class MembershipCreateView(MembershipSaveMixin, CreateMixin, generic.CreateView):
+    pass
+
+
+class MembershipEditView(MembershipSaveMixin, ServiceSaveMixin, generic.EditView):
+    pass
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    name = "community_memberships"
+    url_prefix = "community/memberships"
+    icon = "user"
+    index_view_class = MembershipIndexView
+    add_view_class = MembershipCreateView
+    edit_view_class = MembershipEditView
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_display = ["person", "organisation", "role"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["person__email", "person__profile__display_name", "organisation__name"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [FieldPanel("person"), FieldPanel("organisation"), FieldPanel("role")], base_form_class=MembershipAdminForm
+    )
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()
+
+
+# Regions ---------------------------------------------------------------------------------------
+
+
+class RegionSaveMixin:
+    error_fields = {"generated_name": "name", "empty": "municipalities"}
+
+    def service_save(self, form):
+        return services.region_save(
+            region=form.instance if form.instance.pk else None,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            municipalities=form.cleaned_data["municipalities"],
+        )
+
+
+class CustomRegionsOnly:
+    """Generated regions are listed for reference but cannot be opened for editing or deleted."""
+
+    def get_queryset(self):
+        return Region.objects.filter(kind=Region.Kind.CUSTOM)
+
+
+class RegionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(municipality_count=Count("municipalities"))
+
+    def get_edit_url(self, instance):
+        return None if instance.is_generated else super().get_edit_url(instance)
+
+    def get_delete_url(self, instance):
+        return None if instance.is_generated else super().get_delete_url(instance)
+
+
+class RegionCreateView(RegionSaveMixin, CreateMixin, generic.CreateView):
+    pass
+
+
+class RegionEditView(CustomRegionsOnly, RegionSaveMixin, ServiceSaveMixin, generic.EditView):
+    pass
+
+
+class RegionDeleteView(CustomRegionsOnly, generic.DeleteView):
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError as error:
+            groups = sorted({str(group) for group in error.protected_objects})
+            messages.error(
+                self.request,
+                _("%(region)s is not deleted: these intervision groups belong to it: %(groups)s.")
+                % {"region": self.object, "groups": ", ".join(groups)},
+            )
+            return redirect(self.edit_url_name, self.object.pk)
+
+
+class RegionViewSet(ModelViewSet):
+    model = Region
+    name = "community_regions"
+    url_prefix = "community/regions"
+    icon = "globe"
+    index_view_class = RegionIndexView
+    add_view_class = RegionCreateView
+    edit_view_class = RegionEditView
+    delete_view_class = RegionDeleteView
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_display = ["name", "kind", municipality_count_column()]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    search_backend_name = None
+    ordering = ["kind", "name"]
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("description"), FieldPanel("municipalities")],
+        base_form_class=RegionAdminForm,
+    )
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()
+
+
+# The menu --------------------------------------------------------------------------------------
+
+
+class CommunityViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Community")
+    menu_icon = "group"
+    menu_order = 310
+    items = (OrganisationViewSet, MembershipViewSet, RegionViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_community_viewsets():
+    return CommunityViewSetGroup()
