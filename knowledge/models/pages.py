@@ -1,4 +1,4 @@
-"""Wagtail pages of the site. Good practices and the magazine join here later (DESIGN.md)."""
+"""The general pages of the site: home, standard pages, and the footer links setting."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BodyBlock
+from ..blocks import BodyBlock
 
 
 class HomePage(Page):
@@ -38,32 +38,17 @@ class StandardPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["knowledge.HomePage", "knowledge.StandardPage"]
-    subpage_types = ["knowledge.StandardPage"]
+    # The knowledge section ("kennis") is a standard page holding the life domains, the
+    # practices and the magazine.
+    subpage_types = [
+        "knowledge.StandardPage",
+        "knowledge.LifeDomainPage",
+        "knowledge.PracticeIndexPage",
+        "knowledge.MagazineIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("standard page")
-
-
-class LifeDomain(models.Model):
-    """One of the ten life domains (levensdomeinen) of the Huizen van het Kind.
-
-    Seeded by `knowledge.taxonomy`; editors manage them as Wagtail snippets. Organisations,
-    profiles (expertise), practices, events and rooms are tagged with them.
-    """
-
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
-
-    class Meta:
-        verbose_name = _("life domain")
-        verbose_name_plural = _("life domains")
-        ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 @register_setting(icon="list-ul")
