@@ -20,15 +20,18 @@ def absolute_url(path: str) -> str:
 
 
 def mail_send_on_commit(*, to: list[str], template: str, context: dict) -> None:
-    """Render `community/email/<template>_subject.txt` and `_body.txt` and send one mail per address."""
+    """Render `<template>_subject.txt` and `_body.txt` and send one mail per address. A bare name
+    is looked up in `community/email/`; other apps pass a path such as `knowledge/email/x`."""
+    if "/" not in template:
+        template = f"community/email/{template}"
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
 
     def send():
         with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string(f"community/email/{template}_subject.txt", context).strip()
-            body = render_to_string(f"community/email/{template}_body.txt", context)
+            subject = render_to_string(f"{template}_subject.txt", context).strip()
+            body = render_to_string(f"{template}_body.txt", context)
         for address in recipients:
             try:
                 send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [address])

@@ -21,6 +21,8 @@ urlpatterns = [
     path("gemeenschap/", include("community.urls")),
     path("agenda/", include("events.urls")),
     path("zoeken/", include("search.urls")),
+    path("feeds/", include("knowledge.feeds")),
+    path("kennis/", include("knowledge.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
 ]
 
