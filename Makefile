@@ -60,7 +60,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Samenhuis draait op http://$(HOST):$(PORT)/ (Ctrl+C stopt de server)"
-	$(VENV)/bin/daphne --bind $(HOST) --port $(PORT) samenhuis.asgi:application
+	$(PY) manage.py serve --bind $(HOST) --port $(PORT)
 
 test: install-dev
 	@mkdir -p var

@@ -1,0 +1,108 @@
+"""The Atom and RSS feeds of the magazine and of new practices, read back with feedparser."""
+
+import datetime
+
+import feedparser
+import pytest
+from django.utils import timezone
+from wagtail.models import PageViewRestriction, Site
+
+from knowledge.demo_magazine import magazine_demo_ensure
+from knowledge.models import MagazineArticlePage, MagazineIssuePage, PracticeIndexPage, PracticePage, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+FEEDS = {
+    "magazine": ["/feeds/magazine/atom/", "/feeds/magazine/rss/"],
+    "practices": ["/feeds/praktijken/atom/", "/feeds/praktijken/rss/"],
+}
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+@pytest.fixture
+def site_root():
+    return Site.objects.get(is_default_site=True).root_url
+
+
+@pytest.fixture
+def practices():
+    knowledge = StandardPage.objects.get(slug="kennis")
+    index = knowledge.add_child(instance=PracticeIndexPage(title="Praktijkvoorbeelden", slug="praktijken"))
+    now = timezone.now()
+    published = []
+    for days_ago, title in ((3, "Oudste praktijk"), (1, "Nieuwste praktijk")):
+        practice = index.add_child(
+            instance=PracticePage(title=title, summary=f"Samenvatting van {title.lower()}.", live=False)
+        )
+        practice.save_revision().publish()
+        PracticePage.objects.filter(pk=practice.pk).update(first_published_at=now - datetime.timedelta(days=days_ago))
+        published.append(practice)
+    draft = index.add_child(
+        instance=PracticePage(title="Ingediend concept", summary="Nog niet goedgekeurd.", live=False)
+    )
+    draft.save_revision()
+    return published
+
+
+@pytest.mark.parametrize("url", FEEDS["magazine"])
+def test_magazine_feeds_list_the_live_articles_newest_first(client, site_root, url):
+    magazine_demo_ensure()
+    issue = MagazineIssuePage.objects.get(number=1)
+    articles = list(MagazineArticlePage.objects.live().order_by("-first_published_at", "-pk"))
+    draft = MagazineArticlePage(title="Concept", slug="concept", authors="A", lead="Nog niet klaar.", live=False)
+    issue.add_child(instance=draft)
+    unpublished = articles.pop()
+    unpublished.unpublish()
+
+    feed = parse(client, url)
+
+    assert feed.feed.title
+    assert feed.feed.link == site_root + "/kennis/magazine/"
+    assert [entry.title for entry in feed.entries] == [article.title for article in articles]
+    for entry, article in zip(feed.entries, articles, strict=True):
+        assert entry.link == site_root + article.url
+        assert entry.link.startswith("http")
+        assert entry.summary == article.lead
+        published = datetime.datetime(*entry.published_parsed[:6], tzinfo=datetime.UTC)
+        assert abs(published - article.first_published_at) < datetime.timedelta(seconds=1)
+    assert "Concept" not in {entry.title for entry in feed.entries}
+
+
+@pytest.mark.parametrize("url", FEEDS["practices"])
+def test_practice_feeds_list_live_public_practices_not_drafts(client, site_root, practices, url):
+    oldest, newest = practices
+    private = newest.get_parent().add_child(
+        instance=PracticePage(title="Besloten praktijk", summary="Alleen voor leden.", live=False)
+    )
+    private.save_revision().publish()
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+
+    feed = parse(client, url)
+
+    assert [entry.title for entry in feed.entries] == ["Nieuwste praktijk", "Oudste praktijk"]
+    assert feed.entries[0].link == site_root + "/kennis/praktijken/nieuwste-praktijk/"
+    assert feed.entries[0].summary == "Samenvatting van nieuwste praktijk."
+    published = datetime.datetime(*feed.entries[1].published_parsed[:6], tzinfo=datetime.UTC)
+    oldest.refresh_from_db()
+    assert abs(published - oldest.first_published_at) < datetime.timedelta(seconds=1)
+
+
+def test_an_empty_practice_feed_is_still_valid(client):
+    for url in FEEDS["practices"]:
+        assert parse(client, url).entries == []
+
+
+def test_feeds_are_advertised_on_the_magazine_and_the_practice_listing(client, practices):
+    magazine_demo_ensure()
+    for path, feeds in (("/kennis/magazine/", FEEDS["magazine"]), ("/kennis/praktijken/", FEEDS["practices"])):
+        html = client.get(path).content.decode()
+        for url in feeds:
+            assert f'rel="alternate" type="application/{"atom" if "atom" in url else "rss"}+xml"' in html
+            assert f'href="{url}"' in html
