@@ -8,13 +8,11 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge")
 
     def ready(self):
-        from . import magazine_workflow, site_structure, taxonomy
+        from . import magazine_workflow, review, site_structure, taxonomy
 
         post_migrate.connect(site_structure.ensure_after_migrate, sender=self, dispatch_uid="knowledge-site-structure")
         post_migrate.connect(taxonomy.ensure_after_migrate, sender=self, dispatch_uid="knowledge-taxonomy")
         post_migrate.connect(
             magazine_workflow.ensure_after_migrate, sender=self, dispatch_uid="knowledge-magazine-workflow"
         )
-        from . import review
-
         post_migrate.connect(review.ensure_after_migrate, sender=self, dispatch_uid="knowledge-practice-review")
