@@ -1,10 +1,12 @@
 """Editors manage the taxonomy in the CMS as snippets, grouped under one menu (knowledge/taxonomy.py)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import LifeDomain, Pillar, TargetGroup, Theme
+from . import magazine_workflow, review
+from .models import LifeDomain, MagazineIndexPage, Pillar, PracticeIndexPage, TargetGroup, Theme
 
 
 class TermViewSet(SnippetViewSet):
@@ -42,3 +44,14 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyViewSetGroup)
+
+
+@hooks.register("after_create_page")
+def _workflows_for_new_sections(request, page):
+    """A magazine or practice listing made by hand in the CMS gets its review workflow at once,
+    not only at the next migrate."""
+    specific = page.specific_class
+    if specific is MagazineIndexPage:
+        magazine_workflow.magazine_workflow_ensure()
+    elif specific is PracticeIndexPage:
+        review.practice_workflow_ensure()
