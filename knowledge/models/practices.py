@@ -6,6 +6,7 @@ the front-end form (drafts in the moderation workflow); editors publish them.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -40,6 +41,16 @@ class LifeDomainPage(Page):
         verbose_name = _("life-domain page")
         verbose_name_plural = _("life-domain pages")
 
+    def get_context(self, request, *args, **kwargs):
+        from .. import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["themes"] = self.life_domain.themes.all()
+        context["practices"] = selectors.life_domain_practices(self.life_domain)
+        context["articles"] = selectors.life_domain_articles(self.life_domain)
+        context["practice_index"] = selectors.practice_index()
+        return context
+
 
 class PracticeIndexPage(Page):
     """The listing of good practices, with filters (one per site)."""
@@ -54,6 +65,16 @@ class PracticeIndexPage(Page):
 
     class Meta:
         verbose_name = _("practice listing")
+
+    def get_context(self, request, *args, **kwargs):
+        from .. import selectors
+        from ..forms.filters import PracticeFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        form = PracticeFilterForm(request.GET)
+        context["form"] = form
+        context["page_obj"] = selectors.practice_page(form.filters(), request.GET.get("pagina"))
+        return context
 
 
 class PracticePage(Page):
@@ -160,6 +181,24 @@ class PracticePage(Page):
     class Meta:
         verbose_name = _("good practice")
         verbose_name_plural = _("good practices")
+
+    def clean(self):
+        # A TextField's max_length binds forms only; the rule also holds for services and imports.
+        super().clean()
+        if len(self.summary) > SUMMARY_MAX_LENGTH:
+            raise ValidationError(
+                {"summary": _("Keep the summary to at most %(limit)d characters.") % {"limit": SUMMARY_MAX_LENGTH}}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from .. import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["life_domains"] = selectors.life_domains_with_pages(self)
+        context["attachments"] = self.attachments.select_related("document")
+        context["related_practices"] = selectors.practices_related(self)
+        context["practice_index"] = selectors.practice_index()
+        return context
 
 
 class PracticeAttachment(Orderable):

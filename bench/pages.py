@@ -1,0 +1,182 @@
+"""Server time and query counts of the knowledge pages with a large knowledge base.
+
+Seeds 10,000 practices and 500 magazine articles (on top of the demo content) into a throwaway
+SQLite file (var/bench-pages.sqlite3), or into the PostgreSQL database DATABASE_URL names, then
+requests the home page, the practice listing with two filters and a practice page through
+Django's test client and prints p50/p95/p99 in milliseconds and the queries of one request.
+Wall time is what a visitor waits for; the CPU time of the process is printed next to it
+because on a shared machine other processes inflate the wall time (SQLite runs in-process, so
+its work counts as CPU). Target (issue 4): p95 ≤ 50 ms for each page on the 2-core machine,
+query counts independent of the data size.
+
+    .venv/bin/python bench/pages.py                  # full run: 10,000 practices, 500 articles
+    .venv/bin/python bench/pages.py --practices 500  # quick run
+    DATABASE_URL=postgres://... .venv/bin/python bench/pages.py --reuse
+
+Pages are added with treebeard's `add_child` (no revisions, search indexing off): seeding
+10,000 takes about six minutes on SQLite. `--reuse` keeps an already seeded database.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = ROOT / "var" / "bench-pages.sqlite3"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--practices", type=int, default=10_000)
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing bench database and its pages")
+    return parser.parse_args()
+
+
+def setup(args):
+    sys.path.insert(0, str(ROOT))
+    if not os.environ.get("DATABASE_URL"):
+        if DEFAULT_DB.exists() and not args.reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{DEFAULT_DB}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{DEFAULT_DB}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "samenhuis.settings.test"
+    os.environ.setdefault("SAMENHUIS_TEST_MEDIA", str(ROOT / "var" / "bench-media"))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # Not setup_test_environment(): its instrumented template rendering would double the times.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    call_command("migrate", verbosity=0)
+
+
+def seed(practice_count: int, article_count: int) -> None:
+    from django.db import transaction
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from community.models import Organisation
+    from knowledge.demo import knowledge_demo_ensure
+    from knowledge.models import (
+        LifeDomain,
+        MagazineArticlePage,
+        MagazineIndexPage,
+        MagazineIssuePage,
+        OfferLevel,
+        Pillar,
+        PracticeIndexPage,
+        PracticePage,
+        StandardPage,
+        TargetGroup,
+    )
+
+    knowledge_demo_ensure()
+    rng = random.Random(4)
+    domains = list(LifeDomain.objects.prefetch_related("themes"))
+    pillars = list(Pillar.objects.all())
+    groups = list(TargetGroup.objects.all())
+    houses = list(Organisation.objects.filter(kind=Organisation.Kind.HOUSE).prefetch_related("municipalities"))
+    now = timezone.now()
+    missing_practices = practice_count - PracticePage.objects.count()
+    started = time.perf_counter()
+    search_off = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
+    with override_settings(WAGTAILSEARCH_BACKENDS=search_off), transaction.atomic():
+        index = PracticeIndexPage.objects.get()
+        for number in range(max(0, missing_practices)):
+            house = rng.choice(houses)
+            practice_domains = rng.sample(domains, 2)
+            practice = PracticePage(
+                title=f"Praktijk {number:05} in {house.city}",
+                slug=f"bench-praktijk-{number:05}",
+                summary="Een praktijk om de snelheid te meten: wie, wat en voor welke gezinnen, kort samengevat.",
+                approach="<p>Zo pakten we het aan, stap voor stap.</p>",
+                house=house,
+                offer_level=rng.choice(OfferLevel.values),
+                first_published_at=now - datetime.timedelta(minutes=number),
+            )
+            practice.municipalities = list(house.municipalities.all())
+            practice.life_domains = practice_domains
+            practice.pillars = rng.sample(pillars, 1)
+            practice.themes = [rng.choice(list(domain.themes.all())) for domain in practice_domains]
+            practice.target_groups = rng.sample(groups, 2)
+            index.add_child(instance=practice)
+        magazine = MagazineIndexPage.objects.first()
+        if magazine is None:
+            knowledge = StandardPage.objects.get(slug="kennis", depth=3)
+            magazine = knowledge.add_child(instance=MagazineIndexPage(title="Magazine", slug="magazine"))
+        issue = MagazineIssuePage.objects.filter(number=900).first() or magazine.add_child(
+            instance=MagazineIssuePage(title="Benchnummer", slug="benchnummer", number=900, publication_date=now)
+        )
+        for number in range(max(0, article_count - MagazineArticlePage.objects.count())):
+            article = MagazineArticlePage(
+                title=f"Artikel {number:04}",
+                slug=f"bench-artikel-{number:04}",
+                authors="Redactie",
+                lead="Een artikel om de snelheid te meten.",
+                body=[("rich_text", "<p>Tekst van het artikel.</p>")],
+                first_published_at=now - datetime.timedelta(hours=number),
+            )
+            article.life_domains = rng.sample(domains, 1)
+            issue.add_child(instance=article)
+    print(
+        f"seeded: {PracticePage.objects.count()} practices, {MagazineArticlePage.objects.count()} articles "
+        f"({time.perf_counter() - started:.0f} s)"
+    )
+
+
+def measure(url: str, requests: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    for _warm_up in range(5):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    wall, cpu = [], []
+    for _request in range(requests):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        client.get(url)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    result = {"queries": len(queries)}
+    for name, timings in (("wall", wall), ("cpu", cpu)):
+        cuts = statistics.quantiles(timings, n=100)
+        result.update({f"{name} p50": statistics.median(timings), f"{name} p95": cuts[94], f"{name} p99": cuts[98]})
+    return result
+
+
+def main():
+    args = parse_args()
+    setup(args)
+    seed(args.practices, args.articles)
+
+    from knowledge.models import PracticePage
+
+    detail = PracticePage.objects.live().order_by("path")[PracticePage.objects.count() // 2]
+    pages = [
+        ("home", "/"),
+        ("listing, two filters", "/kennis/praktijken/?levensdomein=gezondheid&provincie=provincie-antwerpen"),
+        ("practice page", detail.url),
+    ]
+    columns = ["wall p50", "wall p95", "wall p99", "cpu p50", "cpu p95", "cpu p99"]
+    print(f"{'page (ms)':<22} " + " ".join(f"{column:>9}" for column in columns) + f" {'queries':>8}")
+    for name, url in pages:
+        result = measure(url, args.requests)
+        figures = " ".join(f"{result[column]:9.1f}" for column in columns)
+        print(f"{name:<22} {figures} {result['queries']:8d}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""The filters of the practice listing: a GET form that works without JavaScript.
+
+The parameter names are Dutch because they are part of the address people share
+(`/kennis/praktijken/?levensdomein=gezondheid&doelgroep=0-3-jaar`). A value that does not
+validate (an old link, a renamed theme) is shown as an error and ignored, never a server error.
+"""
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from community.models import Region
+
+from ..models import LifeDomain, OfferLevel, Pillar, TargetGroup, Theme
+from ..selectors import PracticeFilters, PracticeOrder
+
+PROVINCE_KINDS = (Region.Kind.PROVINCE, Region.Kind.BRUSSELS)
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are built in Python, not with a template per option.
+
+    The listing renders about a hundred options on every request; Django's option templates made
+    that the slowest part of the page (docs/performance.md). Same markup, same attributes.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', name, flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped by format_html
+
+
+class PracticeFilterForm(forms.Form):
+    levensdomein = forms.ModelChoiceField(
+        label=_("Life domain"),
+        queryset=LifeDomain.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=QuickSelect,
+        empty_label=_("All life domains"),
+    )
+    pijler = forms.ModelChoiceField(
+        label=_("Pillar"),
+        queryset=Pillar.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=QuickSelect,
+        empty_label=_("All pillars"),
+    )
+    thema = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.select_related("life_domain"),
+        to_field_name="slug",
+        required=False,
+        widget=QuickSelect,
+    )
+    doelgroep = forms.ModelChoiceField(
+        label=_("Target group"),
+        queryset=TargetGroup.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=QuickSelect,
+        empty_label=_("All target groups"),
+    )
+    provincie = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Region.objects.filter(kind__in=PROVINCE_KINDS).order_by("kind", "name"),
+        to_field_name="slug",
+        required=False,
+        widget=QuickSelect,
+        empty_label=_("All provinces"),
+    )
+    regio = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.exclude(kind__in=PROVINCE_KINDS).order_by("kind", "name"),
+        to_field_name="slug",
+        required=False,
+        widget=QuickSelect,
+    )
+    aanbod = forms.ChoiceField(
+        label=_("Offer level"),
+        choices=[("", _("Every offer level")), *OfferLevel.choices],
+        required=False,
+        widget=QuickSelect,
+    )
+    sorteer = forms.ChoiceField(
+        label=_("Order"),
+        choices=[(PracticeOrder.NEWEST, _("Newest first")), (PracticeOrder.TITLE, _("Title (A to Z)"))],
+        required=False,
+        widget=QuickSelect,
+    )
+
+    # The parameters that narrow the list (the order does not), in the order of the summary.
+    FILTER_NAMES = ("levensdomein", "pijler", "thema", "doelgroep", "provincie", "regio", "aanbod")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        themes: dict[str, list[tuple[str, str]]] = {}
+        for theme in self.fields["thema"].queryset:
+            themes.setdefault(theme.life_domain.name, []).append((theme.slug, theme.name))
+        self.fields["thema"].choices = [("", _("All themes")), *themes.items()]
+        # The sixty primary care zones would drown the list; a shared link to one still works.
+        regions: dict[str, list[tuple[str, str]]] = {}
+        for region in self.fields["regio"].queryset.exclude(kind=Region.Kind.PRIMARY_CARE_ZONE):
+            regions.setdefault(region.get_kind_display(), []).append((region.slug, region.name))
+        self.fields["regio"].choices = [("", _("All regions")), *regions.items()]
+
+    def _valid_data(self) -> dict:
+        self.is_valid()
+        return getattr(self, "cleaned_data", {})
+
+    def filters(self) -> PracticeFilters:
+        """The valid filters; one that does not validate is left out, with its error shown."""
+        data = self._valid_data()
+        return PracticeFilters(
+            life_domain=data.get("levensdomein"),
+            pillar=data.get("pijler"),
+            theme=data.get("thema"),
+            target_group=data.get("doelgroep"),
+            province=data.get("provincie"),
+            region=data.get("regio"),
+            offer_level=data.get("aanbod") or "",
+            order=data.get("sorteer") or PracticeOrder.NEWEST,
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.FILTER_NAMES)
+
+    def active_filters(self) -> list[dict]:
+        """Each valid filter in use: its label, its value, and the query string without it."""
+        data = self._valid_data()
+        active = []
+        for name in self.FILTER_NAMES:
+            value = data.get(name)
+            if not value:
+                continue
+            if name == "aanbod":
+                value = OfferLevel(value).label
+            remaining = self.data.copy()
+            remaining.pop(name, None)
+            remaining.pop("pagina", None)
+            active.append(
+                {"name": name, "label": self.fields[name].label, "value": value, "query": remaining.urlencode()}
+            )
+        return active

@@ -1,0 +1,187 @@
+"""Reads of the knowledge base: the practice listing and the live lists of life-domain pages.
+
+Every function here returns querysets whose query count does not grow with the number of
+practices: relations shown in lists are joined or prefetched, filters are subqueries.
+See docs/knowledge.md, "Practices and life-domain pages".
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet
+
+from community.models import OrganisationArea, Region
+
+from .models import (
+    LifeDomain,
+    LifeDomainPage,
+    MagazineArticlePage,
+    Pillar,
+    PracticeIndexPage,
+    PracticePage,
+    TargetGroup,
+    Theme,
+)
+
+LIVE_LIST_LENGTH = 5
+RELATED_PRACTICES = 3
+PRACTICES_PER_PAGE = 12
+
+
+class PracticeOrder:
+    NEWEST = "nieuw"
+    TITLE = "az"
+
+
+@dataclass(frozen=True)
+class PracticeFilters:
+    """What the listing is narrowed to; `None` (or "") means no restriction."""
+
+    life_domain: LifeDomain | None = None
+    pillar: Pillar | None = None
+    theme: Theme | None = None
+    target_group: TargetGroup | None = None
+    province: Region | None = None
+    region: Region | None = None
+    offer_level: str = ""
+    order: str = PracticeOrder.NEWEST
+
+
+def practices_live() -> QuerySet[PracticePage]:
+    """Published, publicly visible practices, with their Huis; see `practice_cards` for the rest."""
+    return PracticePage.objects.live().public().select_related("house")
+
+
+def practice_cards(practices) -> list[PracticePage]:
+    """The practices with `card_life_domains` set, in one query for all of them.
+
+    Cheaper than prefetch_related: modelcluster builds a queryset per instance even for
+    prefetched relations, which made the listing measurably slower (docs/performance.md).
+    """
+    practices = list(practices)
+    links = PracticePage.life_domains.through.objects.filter(
+        practicepage_id__in=[practice.pk for practice in practices]
+    ).select_related("lifedomain")
+    by_practice: dict[int, list[LifeDomain]] = {}
+    for link in sorted(links, key=lambda link: (link.lifedomain.sort_order, link.lifedomain.name)):
+        by_practice.setdefault(link.practicepage_id, []).append(link.lifedomain)
+    for practice in practices:
+        practice.card_life_domains = by_practice.get(practice.pk, [])
+    return practices
+
+
+def _in_region(region: Region) -> Q:
+    """Practices in one of the region's municipalities, or from a Huis that covers one of them."""
+    in_municipality = PracticePage.municipalities.through.objects.filter(municipality__regions=region).values(
+        "practicepage_id"
+    )
+    covering_houses = OrganisationArea.objects.filter(covers=True, municipality__regions=region).values(
+        "organisation_id"
+    )
+    return Q(pk__in=in_municipality) | Q(house_id__in=covering_houses)
+
+
+def practice_list(filters: PracticeFilters) -> QuerySet[PracticePage]:
+    """The listing: filters combine (AND); ordered newest first or by title."""
+    practices = practices_live()
+    if filters.life_domain:
+        practices = practices.filter(life_domains=filters.life_domain)
+    if filters.pillar:
+        practices = practices.filter(pillars=filters.pillar)
+    if filters.theme:
+        practices = practices.filter(themes=filters.theme)
+    if filters.target_group:
+        practices = practices.filter(target_groups=filters.target_group)
+    for region in (filters.province, filters.region):
+        if region:
+            practices = practices.filter(_in_region(region))
+    if filters.offer_level:
+        practices = practices.filter(offer_level=filters.offer_level)
+    if filters.order == PracticeOrder.TITLE:
+        return practices.order_by("title", "pk")
+    return practices.order_by("-first_published_at", "-pk")
+
+
+class _TotalCount(Func):
+    """The number of rows of the whole result, on every row of a page: count and page in one query."""
+
+    template = "COUNT(*) OVER ()"
+    output_field = IntegerField()
+
+
+def practice_page(filters: PracticeFilters, number) -> Page:
+    """One page of the listing, as cards; a page number out of range gives the last page.
+
+    Counting with a window function saves the separate COUNT query, which with thousands of
+    practices and a region filter costs as much as the page itself (docs/performance.md).
+    """
+    practices = practice_list(filters)
+    paginator = Paginator(practices, PRACTICES_PER_PAGE)
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+
+    def rows(number):
+        start = (number - 1) * PRACTICES_PER_PAGE
+        return list(practices.annotate(total_count=_TotalCount())[start : start + PRACTICES_PER_PAGE])
+
+    page = rows(number)
+    if page:
+        paginator.count = page[0].total_count
+    elif number > 1:
+        number = paginator.num_pages
+        page = rows(number) if paginator.count else []
+    else:
+        paginator.count = 0
+    return Page(practice_cards(page), number, paginator)
+
+
+def _newest_in_life_domains(domain_ids, *, limit: int, exclude_pk=None) -> list[PracticePage]:
+    """The newest practices tagged with any of these domains, as cards.
+
+    An EXISTS per row, ordered by first publication alone, lets the database walk the pages
+    newest first and stop at `limit`; a join or IN list made it sort every tagged practice.
+    """
+    tagged = PracticePage.life_domains.through.objects.filter(
+        practicepage_id=OuterRef("pk"), lifedomain_id__in=domain_ids
+    )
+    practices = practices_live().filter(Exists(tagged))
+    if exclude_pk is not None:
+        practices = practices.exclude(pk=exclude_pk)
+    return practice_cards(practices.order_by("-first_published_at")[:limit])
+
+
+def practices_related(practice: PracticePage) -> list[PracticePage]:
+    """Other practices that share a life domain with this one, newest first."""
+    domain_ids = list(
+        PracticePage.life_domains.through.objects.filter(practicepage_id=practice.pk).values_list(
+            "lifedomain_id", flat=True
+        )
+    )
+    return _newest_in_life_domains(domain_ids, limit=RELATED_PRACTICES, exclude_pk=practice.pk)
+
+
+def life_domains_with_pages(practice: PracticePage) -> list[tuple[LifeDomain, LifeDomainPage | None]]:
+    """The practice's life domains, each with its live page (None where there is none)."""
+    domains = list(practice.life_domains.all())
+    pages = LifeDomainPage.objects.live().filter(life_domain__in=[domain.pk for domain in domains])
+    by_domain = {page.life_domain_id: page for page in pages}
+    return [(domain, by_domain.get(domain.pk)) for domain in domains]
+
+
+def practice_index() -> PracticeIndexPage | None:
+    return PracticeIndexPage.objects.live().first()
+
+
+def life_domain_practices(domain: LifeDomain) -> list[PracticePage]:
+    return _newest_in_life_domains([domain.pk], limit=LIVE_LIST_LENGTH)
+
+
+def life_domain_articles(domain: LifeDomain) -> list[MagazineArticlePage]:
+    return list(
+        MagazineArticlePage.objects.live()
+        .public()
+        .filter(life_domains=domain)
+        .order_by("-first_published_at", "-pk")[:LIVE_LIST_LENGTH]
+    )
