@@ -67,13 +67,14 @@ class PracticeIndexPage(Page):
         verbose_name = _("practice listing")
 
     def get_context(self, request, *args, **kwargs):
-        from .. import selectors
+        from .. import review, selectors
         from ..forms.filters import PracticeFilterForm
 
         context = super().get_context(request, *args, **kwargs)
         form = PracticeFilterForm(request.GET)
         context["form"] = form
         context["page_obj"] = selectors.practice_page(form.filters(), request.GET.get("pagina"))
+        context["can_share"] = review.can_submit_practice(request.user)
         return context
 
 
