@@ -27,7 +27,11 @@ LIFE_DOMAINS = [
     ("sociale-cohesie", "Sociale cohesie", ["Ontmoetingsplekken", "Buddywerking", "Netwerk rond het gezin"]),
     ("onderwijs", "Onderwijs", ["Instap in de kleuterklas", "Ouderbetrokkenheid", "Brugfiguren"]),
     ("kinderopvang", "Kinderopvang", ["Toegang tot kinderopvang", "Occasionele opvang", "Kinderopvang als vindplaats"]),
-    ("mentaal-welbevinden", "Mentaal welbevinden", ["Veerkracht", "Perinatale mentale gezondheid", "Stress bij ouders"]),
+    (
+        "mentaal-welbevinden",
+        "Mentaal welbevinden",
+        ["Veerkracht", "Perinatale mentale gezondheid", "Stress bij ouders"],
+    ),
     (
         "cultuur-jeugd-en-sport",
         "Cultuur, jeugd en sport",
