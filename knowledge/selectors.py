@@ -152,13 +152,15 @@ def _newest_in_life_domains(domain_ids, *, limit: int, exclude_pk=None) -> list[
     return practice_cards(practices.order_by("-first_published_at")[:limit])
 
 
-def practices_related(practice: PracticePage) -> list[PracticePage]:
-    """Other practices that share a life domain with this one, newest first."""
-    domain_ids = list(
-        PracticePage.life_domains.through.objects.filter(practicepage_id=practice.pk).values_list(
-            "lifedomain_id", flat=True
+def practices_related(practice: PracticePage, domain_ids=None) -> list[PracticePage]:
+    """Other practices that share a life domain with this one, newest first. Pass the practice's
+    life-domain ids when the caller already has them."""
+    if domain_ids is None:
+        domain_ids = list(
+            PracticePage.life_domains.through.objects.filter(practicepage_id=practice.pk).values_list(
+                "lifedomain_id", flat=True
+            )
         )
-    )
     return _newest_in_life_domains(domain_ids, limit=RELATED_PRACTICES, exclude_pk=practice.pk)
 
 

@@ -55,6 +55,8 @@ class StandardPage(Page):
 class FooterLinks(BaseSiteSetting):
     """The statements every page links to from its footer; editors choose the pages."""
 
+    select_related = ["privacy_page", "accessibility_page"]  # every page renders both links
+
     privacy_page = models.ForeignKey(
         "wagtailcore.Page",
         null=True,

@@ -66,6 +66,15 @@ class PracticeIndexPage(Page):
     class Meta:
         verbose_name = _("practice listing")
 
+    def route(self, request, path_components):
+        """A practice in one typed query instead of Wagtail's generic-then-specific two."""
+        if path_components:
+            practice = PracticePage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if practice is not None:
+                practice._cached_parent_obj = self
+                return practice.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from .. import review, selectors
         from ..forms.filters import PracticeFilterForm
@@ -195,10 +204,10 @@ class PracticePage(Page):
         from .. import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["life_domains"] = selectors.life_domains_with_pages(self)
+        life_domains = selectors.life_domains_with_pages(self)
+        context["life_domains"] = life_domains
         context["attachments"] = self.attachments.select_related("document")
-        context["related_practices"] = selectors.practices_related(self)
-        context["practice_index"] = selectors.practice_index()
+        context["related_practices"] = selectors.practices_related(self, [domain.pk for domain, _page in life_domains])
         return context
 
 
