@@ -15,13 +15,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..mail import absolute_url, mail_send_on_commit
 from ..models import GroupActivity, GroupInvitation, GroupMembership, IntervisionGroup, JoinRequest, User
 from .notifications import notification_create
+from .slugs import slug_unique
 
 INVITATION_SALT = "samenhuis.group-invitation"
 Verb = GroupActivity.Verb
@@ -51,6 +51,18 @@ def _tell(people, *, group, template: str, text: str, url: str, **context) -> No
         to=[person.email for person in people],
         template=template,
         context={"group": group, "group_url": absolute_url(group.get_absolute_url()), **context},
+    )
+
+
+def _tell_joined(group: IntervisionGroup, person: User) -> None:
+    """The facilitators hear that someone joined, by one-click join or an accepted invitation."""
+    _tell(
+        _facilitators(group),
+        group=group,
+        template="group_joined",
+        text=_("%(person)s joined %(group)s.") % {"person": person, "group": group},
+        url=group.get_absolute_url(),
+        person=person,
     )
 
 
@@ -97,18 +109,14 @@ def group_create(
     facilitators = list(dict.fromkeys(facilitators))
     if not facilitators:
         raise ValidationError(_("A group needs at least one facilitator."), code="no_facilitator")
-    base = slugify(name) or "groep"
-    slug, number = base, 2
-    while IntervisionGroup.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
     group = IntervisionGroup(
         name=name.strip(),
-        slug=slug,
         description=description.strip(),
         region=region,
         visibility=visibility,
         member_cap=member_cap or settings.SAMENHUIS_GROUP_MEMBER_CAP,
     )
+    group.slug = slug_unique(group, name, fallback="groep")
     group.full_clean()
     group.save()
     _log(group, actor, Verb.CREATED)
@@ -158,14 +166,7 @@ def group_member_join(*, actor: User, group: IntervisionGroup) -> GroupMembershi
     _require(permissions.can_join(access))
     membership = _add_member(group, actor)
     _log(group, actor, Verb.JOINED, subject=actor)
-    _tell(
-        _facilitators(group),
-        group=group,
-        template="group_joined",
-        text=_("%(person)s joined %(group)s.") % {"person": actor, "group": group},
-        url=group.get_absolute_url(),
-        person=actor,
-    )
+    _tell_joined(group, actor)
     return membership
 
 
@@ -369,14 +370,7 @@ def group_invitation_accept(*, user: User, token: str) -> GroupMembership:
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     _log(group, user, Verb.ACCEPTED, subject=user)
-    _tell(
-        _facilitators(group),
-        group=group,
-        template="group_joined",
-        text=_("%(person)s joined %(group)s.") % {"person": user, "group": group},
-        url=group.get_absolute_url(),
-        person=user,
-    )
+    _tell_joined(group, user)
     return membership
 
 

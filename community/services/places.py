@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..models import Membership, Municipality, Organisation, OrganisationArea, Region
+from .slugs import slug_unique
 
 
 def municipalities_from_codes(codes) -> list[Municipality]:
@@ -44,11 +45,7 @@ def region_save(*, region: Region | None = None, name: str, description: str = "
     region.name = name.strip()
     region.description = description.strip()
     if not region.slug:
-        base = slugify(region.name) or "regio"
-        slug, number = base, 2
-        while Region.objects.filter(slug=slug).exclude(pk=region.pk).exists():
-            slug, number = f"{base}-{number}", number + 1
-        region.slug = slug
+        region.slug = slug_unique(region, region.name, fallback="regio")
     region.full_clean()
     region.save()
     region.municipalities.set(municipalities)
@@ -114,11 +111,7 @@ def organisation_areas_set(*, organisation: Organisation, municipalities) -> Non
 def organisation_save(*, organisation: Organisation, municipalities, life_domains=(), partners=()) -> Organisation:
     """Create or change an organisation with its working area, life domains and partners."""
     if not organisation.slug:
-        base = slugify(organisation.name) or "organisatie"
-        slug, number = base, 2
-        while Organisation.objects.filter(slug=slug).exclude(pk=organisation.pk).exists():
-            slug, number = f"{base}-{number}", number + 1
-        organisation.slug = slug
+        organisation.slug = slug_unique(organisation, organisation.name, fallback="organisatie")
     organisation.full_clean()
     municipalities = list(municipalities)
     # Refuse a taken municipality before saving, so a refused form stores no logo file either.
