@@ -8,7 +8,7 @@ See docs/knowledge.md, "Practices and life-domain pages".
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, Value
 
 from community.models import OrganisationArea, Region
 
@@ -22,6 +22,7 @@ from .models import (
     TargetGroup,
     Theme,
 )
+from .vocabulary import vocabulary
 
 LIVE_LIST_LENGTH = 5
 RELATED_PRACTICES = 3
@@ -112,11 +113,13 @@ class _TotalCount(Func):
 def practice_page(filters: PracticeFilters, number) -> Page:
     """One page of the listing, as cards; a page number out of range gives the last page.
 
-    Counting with a window function saves the separate COUNT query, which with thousands of
-    practices and a region filter costs as much as the page itself (docs/performance.md).
+    The filtered, sorted query returns ids only, with the total on every row (a window function
+    saves the separate COUNT, which with thousands of practices and a region filter cost as much
+    as the page itself); the twelve practices of the page are then read by id. Carrying whole
+    pages through the sort made the database copy every matching row (docs/performance.md).
     """
-    practices = practice_list(filters)
-    paginator = Paginator(practices, PRACTICES_PER_PAGE)
+    matching = practice_list(filters).annotate(total_count=_TotalCount()).values_list("pk", "total_count")
+    paginator = Paginator(matching, PRACTICES_PER_PAGE)
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
@@ -124,17 +127,19 @@ def practice_page(filters: PracticeFilters, number) -> Page:
 
     def rows(number):
         start = (number - 1) * PRACTICES_PER_PAGE
-        return list(practices.annotate(total_count=_TotalCount())[start : start + PRACTICES_PER_PAGE])
+        return list(matching[start : start + PRACTICES_PER_PAGE])
 
     page = rows(number)
     if page:
-        paginator.count = page[0].total_count
+        paginator.count = page[0][1]
     elif number > 1:
         number = paginator.num_pages
         page = rows(number) if paginator.count else []
     else:
         paginator.count = 0
-    return Page(practice_cards(page), number, paginator)
+    ids = [pk for pk, _total in page]
+    by_id = PracticePage.objects.select_related("house").in_bulk(ids)
+    return Page(practice_cards(by_id[pk] for pk in ids if pk in by_id), number, paginator)
 
 
 def _newest_in_life_domains(domain_ids, *, limit: int, exclude_pk=None) -> list[PracticePage]:
@@ -164,9 +169,47 @@ def practices_related(practice: PracticePage, domain_ids=None) -> list[PracticeP
     return _newest_in_life_domains(domain_ids, limit=RELATED_PRACTICES, exclude_pk=practice.pk)
 
 
-def life_domains_with_pages(practice: PracticePage) -> list[tuple[LifeDomain, LifeDomainPage | None]]:
-    """The practice's life domains, each with its live page (None where there is none)."""
-    domains = list(practice.life_domains.all())
+@dataclass(frozen=True)
+class PracticeTerms:
+    life_domains: list[LifeDomain]
+    pillars: list[Pillar]
+    themes: list[Theme]
+    target_groups: list[TargetGroup]
+
+
+_TERM_RELATIONS = (
+    ("life_domains", LifeDomain, "lifedomain_id"),
+    ("pillars", Pillar, "pillar_id"),
+    ("themes", Theme, "theme_id"),
+    ("target_groups", TargetGroup, "targetgroup_id"),
+)
+
+
+def practice_terms(practice: PracticePage, *, preview: bool = False) -> PracticeTerms:
+    """The practice's life domains, pillars, themes and target groups, in vocabulary order.
+
+    One query over the four link tables, the terms themselves from the vocabulary snapshot.
+    A preview shows the revision being edited, whose links are not in the database yet: there
+    the page's own relations answer.
+    """
+    if preview or practice.pk is None:
+        return PracticeTerms(*(list(getattr(practice, name).all()) for name, _model, _column in _TERM_RELATIONS))
+    links = [
+        getattr(PracticePage, name)
+        .through.objects.filter(practicepage_id=practice.pk)
+        .values_list(Value(index), column)
+        for index, (name, _model, column) in enumerate(_TERM_RELATIONS)
+    ]
+    chosen = [set() for _relation in _TERM_RELATIONS]
+    for index, pk in links[0].union(*links[1:], all=True):
+        chosen[index].add(pk)
+    terms = vocabulary()
+    ordered = (terms.life_domains, terms.pillars, terms.themes, terms.target_groups)
+    return PracticeTerms(*([term for term in ordered[index] if term.pk in chosen[index]] for index in range(4)))
+
+
+def life_domains_with_pages(domains: list[LifeDomain]) -> list[tuple[LifeDomain, LifeDomainPage | None]]:
+    """Each life domain with its live page (None where there is none)."""
     pages = LifeDomainPage.objects.live().filter(life_domain__in=[domain.pk for domain in domains])
     by_domain = {page.life_domain_id: page for page in pages}
     return [(domain, by_domain.get(domain.pk)) for domain in domains]

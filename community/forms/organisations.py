@@ -6,8 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Organisation, Region
 
-PROVINCE_KINDS = (Region.Kind.PROVINCE, Region.Kind.BRUSSELS)
-
 
 def _region_choices(regions, *, group: bool):
     choices = [("", _("All"))]
@@ -35,11 +33,13 @@ class DirectoryForm(forms.Form):
         regions = list(Region.objects.order_by("kind", "name"))
         self.regions = {region.slug: region for region in regions}
         self.fields["provincie"].choices = _region_choices(
-            sorted((r for r in regions if r.kind in PROVINCE_KINDS), key=lambda r: (r.kind == "brussels", r.name)),
+            sorted(
+                (r for r in regions if r.kind in Region.PROVINCE_KINDS), key=lambda r: (r.kind == "brussels", r.name)
+            ),
             group=False,
         )
         self.fields["regio"].choices = _region_choices(
-            [r for r in regions if r.kind not in PROVINCE_KINDS],
+            [r for r in regions if r.kind not in Region.PROVINCE_KINDS],
             group=True,
         )
 

@@ -62,6 +62,7 @@ class Region(models.Model):
 
     # Kinds the reference data owns; a reload rewrites their municipalities.
     GENERATED_KINDS = (Kind.PROVINCE, Kind.BRUSSELS, Kind.REFERENCE_REGION, Kind.PRIMARY_CARE_ZONE)
+    PROVINCE_KINDS = (Kind.PROVINCE, Kind.BRUSSELS)  # the top level: five provinces and Brussels
 
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)

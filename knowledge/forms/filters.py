@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from community.models import Region
 
-from ..models import LifeDomain, OfferLevel, Pillar, TargetGroup, Theme
+from ..models import OfferLevel
 from ..selectors import PracticeFilters, PracticeOrder
-
-PROVINCE_KINDS = (Region.Kind.PROVINCE, Region.Kind.BRUSSELS)
+from ..vocabulary import vocabulary
 
 
 class QuickSelect(forms.Select):
@@ -47,53 +46,41 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped by format_html
 
 
+class TermField(forms.ChoiceField):
+    """A choice of one vocabulary term by its slug; cleans to the term itself (or None).
+
+    `offered` may leave terms out of the list while their slug stays valid, so a shared link
+    to one still works.
+    """
+
+    widget = QuickSelect
+
+    def __init__(self, *, empty_label, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.empty_label = empty_label
+        self.terms = {}
+
+    def set_terms(self, terms, offered=None):
+        self.terms = {term.slug: term for term in terms}
+        if offered is None:
+            offered = [(term.slug, term.name) for term in terms]
+        self.choices = [("", self.empty_label), *offered]
+
+    def valid_value(self, value):
+        return value in self.terms
+
+    def clean(self, value):
+        slug = super().clean(value)
+        return self.terms.get(slug) if slug else None
+
+
 class PracticeFilterForm(forms.Form):
-    levensdomein = forms.ModelChoiceField(
-        label=_("Life domain"),
-        queryset=LifeDomain.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=QuickSelect,
-        empty_label=_("All life domains"),
-    )
-    pijler = forms.ModelChoiceField(
-        label=_("Pillar"),
-        queryset=Pillar.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=QuickSelect,
-        empty_label=_("All pillars"),
-    )
-    thema = forms.ModelChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.select_related("life_domain"),
-        to_field_name="slug",
-        required=False,
-        widget=QuickSelect,
-    )
-    doelgroep = forms.ModelChoiceField(
-        label=_("Target group"),
-        queryset=TargetGroup.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=QuickSelect,
-        empty_label=_("All target groups"),
-    )
-    provincie = forms.ModelChoiceField(
-        label=_("Province"),
-        queryset=Region.objects.filter(kind__in=PROVINCE_KINDS).order_by("kind", "name"),
-        to_field_name="slug",
-        required=False,
-        widget=QuickSelect,
-        empty_label=_("All provinces"),
-    )
-    regio = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.exclude(kind__in=PROVINCE_KINDS).order_by("kind", "name"),
-        to_field_name="slug",
-        required=False,
-        widget=QuickSelect,
-    )
+    levensdomein = TermField(label=_("Life domain"), empty_label=_("All life domains"))
+    pijler = TermField(label=_("Pillar"), empty_label=_("All pillars"))
+    thema = TermField(label=_("Theme"), empty_label=_("All themes"))
+    doelgroep = TermField(label=_("Target group"), empty_label=_("All target groups"))
+    provincie = TermField(label=_("Province"), empty_label=_("All provinces"))
+    regio = TermField(label=_("Region"), empty_label=_("All regions"))
     aanbod = forms.ChoiceField(
         label=_("Offer level"),
         choices=[("", _("Every offer level")), *OfferLevel.choices],
@@ -112,15 +99,21 @@ class PracticeFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        terms = vocabulary()
+        self.fields["levensdomein"].set_terms(terms.life_domains)
+        self.fields["pijler"].set_terms(terms.pillars)
+        self.fields["doelgroep"].set_terms(terms.target_groups)
+        self.fields["provincie"].set_terms(terms.provinces)
         themes: dict[str, list[tuple[str, str]]] = {}
-        for theme in self.fields["thema"].queryset:
+        for theme in terms.themes:
             themes.setdefault(theme.life_domain.name, []).append((theme.slug, theme.name))
-        self.fields["thema"].choices = [("", _("All themes")), *themes.items()]
+        self.fields["thema"].set_terms(terms.themes, list(themes.items()))
         # The sixty primary care zones would drown the list; a shared link to one still works.
         regions: dict[str, list[tuple[str, str]]] = {}
-        for region in self.fields["regio"].queryset.exclude(kind=Region.Kind.PRIMARY_CARE_ZONE):
-            regions.setdefault(region.get_kind_display(), []).append((region.slug, region.name))
-        self.fields["regio"].choices = [("", _("All regions")), *regions.items()]
+        for region in terms.regions:
+            if region.kind != Region.Kind.PRIMARY_CARE_ZONE:
+                regions.setdefault(region.get_kind_display(), []).append((region.slug, region.name))
+        self.fields["regio"].set_terms(terms.regions, list(regions.items()))
 
     def _valid_data(self) -> dict:
         self.is_valid()

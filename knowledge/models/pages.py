@@ -9,10 +9,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import BodyBlock
+from ..routing import ShortcutRouteMixin
 
 
-class HomePage(Page):
-    """The site root: who Samenhuis is for and where to start."""
+class HomePage(ShortcutRouteMixin, Page):
+    """The site root: who Samenhuis is for and where to start. It routes every address below it
+    in two queries (knowledge/routing.py)."""
 
     intro = models.TextField(_("introduction"), max_length=500)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))

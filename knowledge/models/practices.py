@@ -66,15 +66,6 @@ class PracticeIndexPage(Page):
     class Meta:
         verbose_name = _("practice listing")
 
-    def route(self, request, path_components):
-        """A practice in one typed query instead of Wagtail's generic-then-specific two."""
-        if path_components:
-            practice = PracticePage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if practice is not None:
-                practice._cached_parent_obj = self
-                return practice.route(request, path_components[1:])
-        return super().route(request, path_components)
-
     def get_context(self, request, *args, **kwargs):
         from .. import review, selectors
         from ..forms.filters import PracticeFilterForm
@@ -187,6 +178,7 @@ class PracticePage(Page):
 
     parent_page_types = ["knowledge.PracticeIndexPage"]
     subpage_types = []
+    route_select_related = ("house",)  # knowledge/routing.py: the fact box shows the Huis
 
     class Meta:
         verbose_name = _("good practice")
@@ -204,10 +196,11 @@ class PracticePage(Page):
         from .. import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        life_domains = selectors.life_domains_with_pages(self)
-        context["life_domains"] = life_domains
+        terms = selectors.practice_terms(self, preview=getattr(request, "is_preview", False))
+        context["terms"] = terms
+        context["life_domains"] = selectors.life_domains_with_pages(terms.life_domains)
         context["attachments"] = self.attachments.select_related("document")
-        context["related_practices"] = selectors.practices_related(self, [domain.pk for domain, _page in life_domains])
+        context["related_practices"] = selectors.practices_related(self, [domain.pk for domain in terms.life_domains])
         return context
 
 

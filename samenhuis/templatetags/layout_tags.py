@@ -11,3 +11,11 @@ def current_section(context, prefix: str):
     if request is not None and request.path.startswith(prefix):
         return format_html('aria-current="{}"', "page")
     return ""
+
+
+@register.simple_tag
+def page_ancestors(page):
+    """A page's ancestors for the breadcrumbs, without a query when routing already loaded them."""
+    from knowledge.routing import route_ancestors
+
+    return route_ancestors(page)

@@ -33,12 +33,6 @@ pytestmark = pytest.mark.django_db
 LISTING = "/kennis/praktijken/"
 
 
-@pytest.fixture
-def index():
-    knowledge = StandardPage.objects.get(slug="kennis")
-    return knowledge.add_child(instance=PracticeIndexPage(title="Praktijkvoorbeelden", slug="praktijken"))
-
-
 def practice_add(index, title, *, days_ago=0, domains=(), pillars=(), themes=(), groups=(), **fields):
     practice = PracticePage(
         title=title,
