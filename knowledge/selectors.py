@@ -12,6 +12,7 @@ from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, 
 
 from community.models import OrganisationArea, Region
 
+from . import practice_cache
 from .models import (
     LifeDomain,
     LifeDomainPage,
@@ -46,6 +47,11 @@ class PracticeFilters:
     region: Region | None = None
     offer_level: str = ""
     order: str = PracticeOrder.NEWEST
+
+    def key(self) -> str:
+        """The filters as a short string, for cache keys."""
+        terms = (self.life_domain, self.pillar, self.theme, self.target_group, self.province, self.region)
+        return "-".join(str(term.pk) if term else "" for term in terms) + f"-{self.offer_level}-{self.order}"
 
 
 def practices_live() -> QuerySet[PracticePage]:
@@ -118,12 +124,22 @@ def practice_page(filters: PracticeFilters, number) -> Page:
     as the page itself); the twelve practices of the page are then read by id. Carrying whole
     pages through the sort made the database copy every matching row (docs/performance.md).
     """
-    matching = practice_list(filters).annotate(total_count=_TotalCount()).values_list("pk", "total_count")
-    paginator = Paginator(matching, PRACTICES_PER_PAGE)
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
         number = 1
+    count, number, ids = practice_cache.remembered(
+        "listing", (filters.key(), number), lambda: _page_ids(filters, number)
+    )
+    paginator = Paginator([], PRACTICES_PER_PAGE)
+    paginator.count = count
+    by_id = PracticePage.objects.select_related("house").in_bulk(ids)
+    return Page(practice_cards(by_id[pk] for pk in ids if pk in by_id), number, paginator)
+
+
+def _page_ids(filters: PracticeFilters, number: int) -> tuple[int, int, list[int]]:
+    """(total, the page number shown, the ids on it): a number beyond the end shows the last page."""
+    matching = practice_list(filters).annotate(total_count=_TotalCount()).values_list("pk", "total_count")
 
     def rows(number):
         start = (number - 1) * PRACTICES_PER_PAGE
@@ -131,15 +147,14 @@ def practice_page(filters: PracticeFilters, number) -> Page:
 
     page = rows(number)
     if page:
-        paginator.count = page[0][1]
+        count = page[0][1]
     elif number > 1:
-        number = paginator.num_pages
-        page = rows(number) if paginator.count else []
+        count = matching.count()
+        number = max(1, -(-count // PRACTICES_PER_PAGE))
+        page = rows(number) if count else []
     else:
-        paginator.count = 0
-    ids = [pk for pk, _total in page]
-    by_id = PracticePage.objects.select_related("house").in_bulk(ids)
-    return Page(practice_cards(by_id[pk] for pk in ids if pk in by_id), number, paginator)
+        count = 0
+    return count, number, [pk for pk, _total in page]
 
 
 def _newest_in_life_domains(domain_ids, *, limit: int, exclude_pk=None) -> list[PracticePage]:
@@ -148,13 +163,20 @@ def _newest_in_life_domains(domain_ids, *, limit: int, exclude_pk=None) -> list[
     An EXISTS per row, ordered by first publication alone, lets the database walk the pages
     newest first and stop at `limit`; a join or IN list made it sort every tagged practice.
     """
-    tagged = PracticePage.life_domains.through.objects.filter(
-        practicepage_id=OuterRef("pk"), lifedomain_id__in=domain_ids
-    )
-    practices = practices_live().filter(Exists(tagged))
-    if exclude_pk is not None:
-        practices = practices.exclude(pk=exclude_pk)
-    return practice_cards(practices.order_by("-first_published_at")[:limit])
+    domain_ids = sorted(domain_ids)
+
+    def newest_ids():
+        tagged = PracticePage.life_domains.through.objects.filter(
+            practicepage_id=OuterRef("pk"), lifedomain_id__in=domain_ids
+        )
+        practices = practices_live().filter(Exists(tagged))
+        if exclude_pk is not None:
+            practices = practices.exclude(pk=exclude_pk)
+        return list(practices.order_by("-first_published_at").values_list("pk", flat=True)[:limit])
+
+    ids = practice_cache.remembered("newest", (*domain_ids, "limit", limit, "not", exclude_pk), newest_ids)
+    by_id = PracticePage.objects.select_related("house").in_bulk(ids)
+    return practice_cards(by_id[pk] for pk in ids if pk in by_id)
 
 
 def practices_related(practice: PracticePage, domain_ids=None) -> list[PracticePage]:

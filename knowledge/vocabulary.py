@@ -3,24 +3,21 @@
 The practice listing's filters offer every life domain, pillar, theme, target group, province
 and region, and practice pages name their terms: read from the database on every request, that
 was eight small queries and about a fifth of the listing's time (docs/performance.md). The terms
-change a few times a year, so one snapshot lives in the default cache (Redis in production,
-shared by every process) and is dropped whenever an editor saves or deletes a term or a region.
-Regions created in bulk by the reference data (no save signal) show up when the snapshot
-expires, after at most `TIMEOUT` seconds; that only happens when an installation is set up.
+change a few times a year, so each process keeps one snapshot in memory, and the default cache
+(Redis in production, shared by every process) holds the snapshot's version. Saving or deleting
+a term or a region drops the version, and every process reads the terms again on its next
+request. Regions created in bulk by the reference data (no save signal) show up when the version
+expires, after at most five minutes; that only happens when an installation is set up.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from community.models import Region
+from samenhuis.versions import SharedVersion
 
 from .models import LifeDomain, Pillar, TargetGroup, Theme
-
-CACHE_KEY = "knowledge:vocabulary:1"
-TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -31,11 +28,6 @@ class Vocabulary:
     target_groups: tuple[TargetGroup, ...]
     provinces: tuple[Region, ...]  # the five provinces and Brussels
     regions: tuple[Region, ...]  # every other region: reference regions, care zones, custom ones
-    _by_id: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def term(self, model, pk):
-        """The term of this model with this id, or None (deleted since the snapshot)."""
-        return self._by_id.get((model, pk))
 
 
 def _load() -> Vocabulary:
@@ -45,7 +37,7 @@ def _load() -> Vocabulary:
     for theme in themes:
         theme.life_domain = domains_by_id[theme.life_domain_id]
     regions = list(Region.objects.order_by("kind", "name"))
-    vocabulary = Vocabulary(
+    return Vocabulary(
         life_domains=life_domains,
         pillars=tuple(Pillar.objects.all()),
         themes=themes,
@@ -53,26 +45,26 @@ def _load() -> Vocabulary:
         provinces=tuple(region for region in regions if region.kind in Region.PROVINCE_KINDS),
         regions=tuple(region for region in regions if region.kind not in Region.PROVINCE_KINDS),
     )
-    for terms in (life_domains, vocabulary.pillars, themes, vocabulary.target_groups, regions):
-        for term in terms:
-            vocabulary._by_id[(type(term), term.pk)] = term
     return vocabulary
 
 
+VERSION = SharedVersion("knowledge:vocabulary:version", timeout=300)
+_snapshot: tuple[str, Vocabulary] | None = None  # (version, snapshot) of this process
+
+
 def vocabulary() -> Vocabulary:
-    snapshot = cache.get(CACHE_KEY)
-    if snapshot is None:
-        snapshot = _load()
-        cache.set(CACHE_KEY, snapshot, TIMEOUT)
-    return snapshot
+    """The snapshot, kept in this process's memory; the cache holds only its version.
 
-
-def forget(**_kwargs) -> None:
-    # Now, and again after the commit: a request in between may have cached the old rows.
-    cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    Unpickling some 130 model instances from the cache on every request cost more than the
+    queries it saved, so the cache only says which version is current: one small read.
+    """
+    global _snapshot
+    version = VERSION.current()
+    if _snapshot is None or _snapshot[0] != version or version is None:
+        _snapshot = (version, _load())
+    return _snapshot[1]
 
 
 for _model in (LifeDomain, Pillar, Theme, TargetGroup, Region):
-    post_save.connect(forget, sender=_model, dispatch_uid=f"vocabulary-save-{_model.__name__}")
-    post_delete.connect(forget, sender=_model, dispatch_uid=f"vocabulary-delete-{_model.__name__}")
+    post_save.connect(VERSION.bump, sender=_model, dispatch_uid=f"vocabulary-save-{_model.__name__}")
+    post_delete.connect(VERSION.bump, sender=_model, dispatch_uid=f"vocabulary-delete-{_model.__name__}")

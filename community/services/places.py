@@ -3,11 +3,21 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..models import Membership, Municipality, Organisation, OrganisationArea, Region
 from .slugs import slug_unique
+
+# Sent after the commit whenever a region's municipalities or an organisation's areas changed
+# (this module writes them in bulk, which sends no model signals); lists that filter on places
+# (knowledge.practice_cache) listen.
+places_changed = Signal()
+
+
+def _places_changed() -> None:
+    transaction.on_commit(lambda: places_changed.send(sender=Region))
 
 
 def municipalities_from_codes(codes) -> list[Municipality]:
@@ -49,6 +59,7 @@ def region_save(*, region: Region | None = None, name: str, description: str = "
     region.full_clean()
     region.save()
     region.municipalities.set(municipalities)
+    _places_changed()
     return region
 
 
@@ -105,6 +116,7 @@ def organisation_areas_set(*, organisation: Organisation, municipalities) -> Non
             or _("One of these municipalities was just claimed by another Huis."),
             code="already_covered",
         ) from error
+    _places_changed()
 
 
 @transaction.atomic

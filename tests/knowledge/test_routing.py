@@ -11,6 +11,7 @@ from wagtail.models import Page
 from community.models import Region
 from knowledge import selectors
 from knowledge.models import HomePage, LifeDomain, PracticePage, StandardPage, Theme
+from knowledge.practice_cache import PRACTICES
 from knowledge.vocabulary import vocabulary
 from tests.knowledge.test_practices import practice_add
 
@@ -94,17 +95,21 @@ def test_a_practice_page_is_routed_in_two_queries_and_keeps_its_ancestors(client
 
 
 def test_the_practice_page_query_count_does_not_grow_with_the_practices(client, index, practice):
-    def page_queries():
+    def page_queries(*, remembered: bool):
+        if not remembered:
+            PRACTICES.bump()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(practice.url).status_code == 200
         return len(queries)
 
     practice_add(index, "Buurtfeest", domains=["gezondheid"])  # a related practice, so the cards are read
-    page_queries()
-    few = page_queries()
+    page_queries(remembered=False)
+    few = page_queries(remembered=False)
+    few_remembered = page_queries(remembered=True)
     for number in range(40):
         practice_add(index, f"Praktijk {number}", domains=["gezondheid"], pillars=["opvoedingsondersteuning"])
-    assert page_queries() == few
+    assert page_queries(remembered=False) == few
+    assert page_queries(remembered=True) == few_remembered < few
 
 
 def test_the_practice_page_names_its_terms_in_vocabulary_order(client, index):
@@ -161,3 +166,18 @@ def test_a_primary_care_zone_is_not_offered_but_a_shared_link_to_one_still_filte
     response = client.get(LISTING, {"regio": zone.slug})
     assert not response.context["form"].errors
     assert f'value="{zone.slug}"' not in response.content.decode()
+
+
+def test_each_process_keeps_its_snapshot_until_the_shared_version_changes(django_assert_num_queries):
+    from django.core.cache import cache
+
+    from knowledge.vocabulary import VERSION
+
+    vocabulary()
+    with django_assert_num_queries(0):
+        vocabulary()
+    # Another process renames a term: its signal drops the shared version, which this process sees.
+    LifeDomain.objects.filter(slug="gezondheid").update(name="Gezondheid en preventie")
+    assert "Gezondheid en preventie" not in [domain.name for domain in vocabulary().life_domains]
+    cache.delete(VERSION.key)
+    assert "Gezondheid en preventie" in [domain.name for domain in vocabulary().life_domains]
