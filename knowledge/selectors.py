@@ -77,6 +77,13 @@ def practice_cards(practices) -> list[PracticePage]:
     return practices
 
 
+def _cards_by_ids(ids: list[int]) -> list[PracticePage]:
+    """The live practices with these ids, in this order, as cards: a remembered id of a practice
+    unpublished or deleted since is left out."""
+    by_id = PracticePage.objects.live().select_related("house").in_bulk(ids)
+    return practice_cards(by_id[pk] for pk in ids if pk in by_id)
+
+
 def _in_region(region: Region) -> Q:
     """Practices in one of the region's municipalities, or from a Huis that covers one of them."""
     in_municipality = PracticePage.municipalities.through.objects.filter(municipality__regions=region).values(
@@ -133,8 +140,7 @@ def practice_page(filters: PracticeFilters, number) -> Page:
     )
     paginator = Paginator([], PRACTICES_PER_PAGE)
     paginator.count = count
-    by_id = PracticePage.objects.select_related("house").in_bulk(ids)
-    return Page(practice_cards(by_id[pk] for pk in ids if pk in by_id), number, paginator)
+    return Page(_cards_by_ids(ids), number, paginator)
 
 
 def _page_ids(filters: PracticeFilters, number: int) -> tuple[int, int, list[int]]:
@@ -175,8 +181,7 @@ def _newest_in_life_domains(domain_ids, *, limit: int, exclude_pk=None) -> list[
         return list(practices.order_by("-first_published_at").values_list("pk", flat=True)[:limit])
 
     ids = practice_cache.remembered("newest", (*domain_ids, "limit", limit, "not", exclude_pk), newest_ids)
-    by_id = PracticePage.objects.select_related("house").in_bulk(ids)
-    return practice_cards(by_id[pk] for pk in ids if pk in by_id)
+    return _cards_by_ids(ids)
 
 
 def practices_related(practice: PracticePage, domain_ids=None) -> list[PracticePage]:
