@@ -6,3 +6,6 @@ class SamenhuisConfig(AppConfig):
 
     name = "samenhuis"
     verbose_name = "Samenhuis"
+
+    def ready(self):
+        from . import sites  # noqa: F401 - connects the signals that keep remembered sites current
