@@ -25,6 +25,23 @@ from .models import (
 )
 from .vocabulary import vocabulary
 
+# What a card (includes/practice_card.html) shows and its link needs; loading whole practices
+# (rich text, the story body, every page column) took twice as long (docs/performance.md).
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "locale_id",
+    "content_type_id",
+    "live",
+    "first_published_at",
+    "summary",
+    "offer_level",
+    "house__name",
+)
+
 LIVE_LIST_LENGTH = 5
 RELATED_PRACTICES = 3
 PRACTICES_PER_PAGE = 12
@@ -80,7 +97,7 @@ def practice_cards(practices) -> list[PracticePage]:
 def _cards_by_ids(ids: list[int]) -> list[PracticePage]:
     """The live practices with these ids, in this order, as cards: a remembered id of a practice
     unpublished or deleted since is left out."""
-    by_id = PracticePage.objects.live().select_related("house").in_bulk(ids)
+    by_id = PracticePage.objects.live().select_related("house").only(*CARD_FIELDS).in_bulk(ids)
     return practice_cards(by_id[pk] for pk in ids if pk in by_id)
 
 

@@ -306,3 +306,10 @@ def test_the_story_blocks_render_accessibly(client, index, monkeypatch):
     assert "85%" in html and "Eigen telling" in html
     assert '<aside class="callout" aria-label="Tip">' in html
     assert ">Draaiboek</a>" in html
+
+
+def test_filter_options_are_escaped(client, index):
+    Theme.objects.create(life_domain=LifeDomain.objects.get(slug="gezondheid"), name="Zorg & <b>taal</b>", slug="zorg")
+    html = client.get(LISTING, {"thema": "zorg"}).content.decode()
+    assert '<option value="zorg" selected>Zorg &amp; &lt;b&gt;taal&lt;/b&gt;</option>' in html
+    assert "<b>taal</b>" not in html
