@@ -72,8 +72,9 @@ class PracticeFilters:
 
 
 def practices_live() -> QuerySet[PracticePage]:
-    """Published, publicly visible practices, with their Huis; see `practice_cards` for the rest."""
-    return PracticePage.objects.live().public().select_related("house")
+    """Published, publicly visible practices. The lists read their ids from it and show them with
+    `_cards_by_ids`."""
+    return PracticePage.objects.live().public()
 
 
 def practice_cards(practices) -> list[PracticePage]:

@@ -1,4 +1,4 @@
-"""The taxonomy and the regions, read once and kept in the cache.
+"""The taxonomy and the regions, read once per process and kept in memory.
 
 The practice listing's filters offer every life domain, pillar, theme, target group, province
 and region, and practice pages name their terms: read from the database on every request, that
