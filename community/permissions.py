@@ -7,9 +7,9 @@ a page that asks ten questions about one group costs one lookup.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from .models import GroupMembership, IntervisionGroup, JoinRequest, Membership, Profile, User
+from .models import GroupMembership, IntervisionGroup, JoinRequest, Membership, Profile, Room, RoomMember, User
 
 MANAGE_COMMUNITY = "community.manage_community"
 
@@ -146,3 +146,94 @@ def can_view_profile(viewer, profile: Profile) -> bool:
 def can_see_email(viewer, profile: Profile) -> bool:
     """Assumes the viewer may see the profile; the address only when the person shares it."""
     return profile.share_email or viewer.pk == profile.user_id
+
+
+# Discussion rooms ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoomAccess:
+    """What one person may do in one room, computed with one query (see `room_access`).
+
+    Group rooms follow the group: its members read and post, its facilitators moderate; nobody
+    else reads them, administrators included (intervision is confidential). Thematic rooms and
+    rooms an administrator opened are for every active member of the platform; administrators
+    moderate them."""
+
+    user: User | None
+    room: Room
+    state: RoomMember | None
+    group_role: str | None
+    is_admin: bool
+
+    @property
+    def can_read(self) -> bool:
+        if self.user is None:
+            return False
+        if self.room.kind == Room.Kind.GROUP:
+            return self.group_role is not None
+        return True
+
+    @property
+    def is_hidden(self) -> bool:
+        """Whether the room must look as if it did not exist (404, close 4404): a secret group's room."""
+        return (
+            not self.can_read
+            and self.room.kind == Room.Kind.GROUP
+            and self.room.group.visibility == IntervisionGroup.Visibility.SECRET
+        )
+
+    @property
+    def can_moderate(self) -> bool:
+        if self.room.kind == Room.Kind.GROUP:
+            return self.group_role == GroupMembership.Role.FACILITATOR
+        return self.is_admin
+
+    @property
+    def is_muted(self) -> bool:
+        return self.state is not None and self.state.is_muted
+
+    @property
+    def can_post(self) -> bool:
+        return self.can_read and not self.room.is_archived and not self.is_muted
+
+
+def room_access(user, room: Room) -> RoomAccess:
+    """One query: the person's room state and group role (the room must come with its group)."""
+    if not (user.is_authenticated and user.is_active):
+        return RoomAccess(None, room, None, None, False)
+    state = RoomMember.objects.filter(room=room, person=OuterRef("pk"))
+    row = (
+        User.objects.filter(pk=user.pk, is_active=True)
+        .annotate(
+            **{f"state_{field}": Subquery(state.values(field)[:1]) for field in RoomMember.ACCESS_FIELDS},
+            group_role=Subquery(
+                GroupMembership.objects.filter(group_id=room.group_id, person=OuterRef("pk")).values("role")[:1]
+            ),
+        )
+        .values("group_role", *(f"state_{field}" for field in RoomMember.ACCESS_FIELDS))
+        .first()
+    )
+    if row is None:
+        return RoomAccess(None, room, None, None, False)
+    state = None
+    if row["state_id"] is not None:
+        state = RoomMember(
+            room=room, person=user, **{field: row[f"state_{field}"] for field in RoomMember.ACCESS_FIELDS}
+        )
+    return RoomAccess(user, room, state, row["group_role"], is_platform_admin(user))
+
+
+def rooms_readable_by(user) -> QuerySet[Room]:
+    if not (user.is_authenticated and user.is_active):
+        return Room.objects.none()
+    own_groups = GroupMembership.objects.filter(person=user).values("group_id")
+    return Room.objects.filter(~Q(kind=Room.Kind.GROUP) | Q(group_id__in=own_groups))
+
+
+def room_readers(room: Room) -> QuerySet[User]:
+    """Everyone who may read the room: the people a mention may name and who may be notified."""
+    people = User.objects.filter(is_active=True)
+    if room.kind == Room.Kind.GROUP:
+        return people.filter(group_memberships__group_id=room.group_id)
+    return people

@@ -21,6 +21,7 @@ from .. import permissions
 from ..mail import absolute_url, mail_send_on_commit
 from ..models import GroupActivity, GroupInvitation, GroupMembership, IntervisionGroup, JoinRequest, User
 from .notifications import notification_create
+from .rooms import room_access_changed_on_commit, room_for_group_ensure
 from .slugs import slug_unique
 
 INVITATION_SALT = "samenhuis.group-invitation"
@@ -123,6 +124,7 @@ def group_create(
     for person in facilitators:
         _add_member(group, person, Role.FACILITATOR)
         _log(group, actor, Verb.FACILITATOR_ADDED, subject=person)
+    room_for_group_ensure(group)
     _tell(
         [person for person in facilitators if person != actor],
         group=group,
@@ -393,6 +395,7 @@ def group_member_leave(*, actor: User, group: IntervisionGroup) -> None:
             code="last_facilitator",
         )
     membership.delete()
+    room_access_changed_on_commit(group=group, person=actor)
     _log(group, actor, Verb.LEFT, subject=actor)
     _tell(
         _facilitators(group),
@@ -417,6 +420,7 @@ def group_member_remove(*, actor: User, group: IntervisionGroup, person: User) -
             code="last_facilitator",
         )
     membership.delete()
+    room_access_changed_on_commit(group=group, person=person)
     _log(group, actor, Verb.REMOVED, subject=person)
     _tell(
         [person],

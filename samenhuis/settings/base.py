@@ -184,6 +184,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Room attachments: no URL serves this directory; a view checks who may read the room.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+    },
 }
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samenhuis <noreply@localhost>")
@@ -227,3 +232,6 @@ SAMENHUIS_GROUP_MEMBER_CAP = env_int("GROUP_MEMBER_CAP", 15)
 SAMENHUIS_INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 SAMENHUIS_AVATAR_MAX_BYTES = 2 * 1024 * 1024
 SAMENHUIS_LOGO_MAX_BYTES = 2 * 1024 * 1024
+# Discussion rooms (docs/realtime.md): at most this many messages per person in this many seconds.
+SAMENHUIS_ROOM_RATE_LIMIT = (env_int("ROOM_RATE_LIMIT_MESSAGES", 10), env_int("ROOM_RATE_LIMIT_SECONDS", 10))
+SAMENHUIS_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024

@@ -5,7 +5,7 @@ browser and websocket tests start can share it with the test process.
 """
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, STORAGES, VAR_DIR
 from .environment import env_str
 
 DEBUG = False
@@ -24,6 +24,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 # Uploads in tests land in a directory of their own, never among the development media.
 MEDIA_ROOT = env_str("SAMENHUIS_TEST_MEDIA", str(VAR_DIR / "test-media"))
+STORAGES = {
+    **STORAGES,
+    "private": {**STORAGES["private"], "OPTIONS": {"location": f"{MEDIA_ROOT}-private", "base_url": None}},
+}
 
 # Each test process keeps its own cache, so rate-limit counters never leak between runs
 # or wipe a shared Redis; the channel layer still uses Redis when REDIS_URL is set.
@@ -31,3 +35,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tests post many messages in a row; the rate-limit test sets its own, lower limit.
+SAMENHUIS_ROOM_RATE_LIMIT = (1000, 10)

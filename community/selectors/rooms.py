@@ -1,0 +1,240 @@
+"""Reads of discussion rooms: the JSON shape of a message (shared by sockets and pages), history
+pages, "everything after rev N", threads, room lists with unread counts, who is online, the
+moderators' queue. See docs/realtime.md.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from .. import permissions
+from ..models import Attachment, Message, ModerationAction, Presence, Reaction, Report, Room, RoomMember, User
+
+HISTORY_PAGE_SIZE = 50
+SYNC_PAGE_SIZE = 100
+# A socket counts as online while its pings (every 30 s) keep `last_seen` younger than this.
+PRESENCE_TIMEOUT = timedelta(seconds=90)
+
+
+def room_for_slug(slug: str) -> Room:
+    try:
+        return Room.objects.select_related("group", "life_domain").get(slug=slug)
+    except Room.DoesNotExist:
+        raise Http404 from None
+
+
+def with_details(messages: QuerySet[Message]) -> QuerySet[Message]:
+    """Everything a message's payload shows, in three queries for any number of messages."""
+    return messages.select_related("room", "author__profile", "parent").prefetch_related(
+        Prefetch("reactions", queryset=Reaction.objects.only("message_id", "person_id", "emoji")),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("message__room")),
+    )
+
+
+def _author(message: Message) -> dict | None:
+    if message.author is None:
+        return None
+    return {"id": message.author_id, "name": message.author.display_name}
+
+
+def _reactions(message: Message) -> list[dict]:
+    people: dict[str, list[int]] = {}
+    for reaction in message.reactions.all():
+        people.setdefault(reaction.emoji, []).append(reaction.person_id)
+    return [
+        {"emoji": emoji, "count": len(people[emoji]), "people": people[emoji]}
+        for emoji in Reaction.EMOJI
+        if emoji in people
+    ]
+
+
+def message_payload(message: Message, *, moderator: bool = False) -> dict:
+    """The one JSON shape of a message (docs/realtime.md). A deleted or hidden message keeps its
+    place but not its text, attachments or reactions; moderators (`moderator=True`) also get the
+    original in `original_html`."""
+    removed = message.is_removed
+    payload = {
+        "seq": message.seq,
+        "rev": message.rev,
+        "parent": message.parent.seq if message.parent_id else None,
+        "author": _author(message),
+        "created_at": message.created_at.isoformat(),
+        "edited": message.edited_at is not None,
+        "deleted": message.is_deleted,
+        "hidden": message.is_hidden,
+        "body_html": "" if removed else message.body_html,
+        "reply_count": message.reply_count,
+        "reactions": [] if removed else _reactions(message),
+        "attachments": []
+        if removed
+        else [
+            {"id": item.pk, "name": item.name, "size": item.size, "url": item.get_absolute_url()}
+            for item in message.attachments.all()
+        ],
+    }
+    if removed and moderator:
+        payload["original_html"] = message.body_html
+    return payload
+
+
+def message_for_seq(room: Room, seq: int) -> Message:
+    try:
+        return with_details(Message.objects.filter(room=room)).get(seq=seq)
+    except Message.DoesNotExist:
+        raise Http404 from None
+
+
+def messages_after_rev(room: Room, after_rev: int, *, limit: int = SYNC_PAGE_SIZE) -> tuple[list[Message], bool]:
+    """Every message created or changed after `after_rev`, oldest change first, each once."""
+    rows = list(with_details(Message.objects.filter(room=room, rev__gt=after_rev)).order_by("rev")[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def messages_before(
+    room: Room, before_seq: int | None = None, *, limit: int = HISTORY_PAGE_SIZE
+) -> tuple[list[Message], bool]:
+    """A page of the room's main line (replies live in threads), oldest first, ending before `before_seq`."""
+    messages = Message.objects.filter(room=room, parent__isnull=True)
+    if before_seq is not None:
+        messages = messages.filter(seq__lt=before_seq)
+    rows = list(with_details(messages).order_by("-seq")[: limit + 1])
+    return rows[:limit][::-1], len(rows) > limit
+
+
+def messages_from(room: Room, from_seq: int, *, limit: int = HISTORY_PAGE_SIZE) -> tuple[list[Message], bool]:
+    """A page of the main line starting at `from_seq` (jump to the first unread)."""
+    rows = list(
+        with_details(Message.objects.filter(room=room, parent__isnull=True, seq__gte=from_seq)).order_by("seq")[
+            : limit + 1
+        ]
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def thread(room: Room, seq: int) -> tuple[Message, list[Message]]:
+    """A message and its replies; asked for a reply, the thread it belongs to."""
+    message = message_for_seq(room, seq)
+    if message.parent_id:
+        message = message_for_seq(room, message.parent.seq)
+    replies = list(with_details(message.replies.all()).order_by("seq"))
+    return message, replies
+
+
+def first_unread_seq(room: Room, last_read_seq: int) -> int | None:
+    return (
+        Message.objects.filter(room=room, parent__isnull=True, seq__gt=last_read_seq)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    room: Room
+    unread: int | None  # None: a thematic room the person does not follow yet
+    notify: str | None
+
+
+def rooms_for(user) -> list[RoomSummary]:
+    """The rooms a person may read, with unread counts: one query."""
+    state = RoomMember.objects.filter(room=OuterRef("pk"), person=user)
+    rooms = (
+        permissions.rooms_readable_by(user)
+        .select_related("group", "life_domain")
+        .annotate(read_seq=Subquery(state.values("last_read_seq")[:1]), notify=Subquery(state.values("notify")[:1]))
+        .order_by("archived_at", F("last_message_at").desc(nulls_last=True), "name")
+    )
+    summaries = []
+    for room in rooms:
+        read_seq = room.read_seq
+        if read_seq is None and room.kind == Room.Kind.GROUP:
+            read_seq = 0  # a group's room belongs to every member from the start
+        unread = None if read_seq is None else max(0, room.last_seq - read_seq)
+        summaries.append(RoomSummary(room, unread, room.notify))
+    return summaries
+
+
+def online_ids(room: Room) -> set[int]:
+    since = timezone.now() - PRESENCE_TIMEOUT
+    return set(Presence.objects.filter(room=room, last_seen__gte=since).values_list("person_id", flat=True))
+
+
+def is_online(person_id: int) -> bool:
+    """Whether any socket of the person (a room or the notification stream) is open now."""
+    return Presence.objects.filter(person_id=person_id, last_seen__gte=timezone.now() - PRESENCE_TIMEOUT).exists()
+
+
+def online_people(room: Room) -> list[dict]:
+    ids = online_ids(room)
+    people = User.objects.filter(pk__in=ids).select_related("profile")
+    return sorted(({"id": person.pk, "name": person.display_name} for person in people), key=lambda p: p["name"])
+
+
+def room_people(room: Room) -> list[User]:
+    """The member list: a group's members, or the people who follow a thematic room."""
+    if room.kind == Room.Kind.GROUP:
+        people = User.objects.filter(group_memberships__group_id=room.group_id, is_active=True)
+    else:
+        people = User.objects.filter(room_states__room=room, is_active=True)
+    return sorted(people.select_related("profile"), key=lambda person: person.display_name.casefold())
+
+
+def mention_candidates(room: Room, query: str, *, limit: int = 8) -> list[dict]:
+    query = query.strip()
+    people = permissions.room_readers(room).select_related("profile").filter(profile__isnull=False)
+    if query:
+        people = people.filter(profile__display_name__icontains=query)
+    people = people.order_by("profile__display_name")[:limit]
+    return [{"id": person.pk, "name": person.display_name} for person in people]
+
+
+def moderated_rooms(user) -> QuerySet[Room]:
+    """The rooms whose reports a person handles: their groups' rooms as facilitator; as
+    administrator also the thematic and administrators' rooms."""
+    if not (user.is_authenticated and user.is_active):
+        return Room.objects.none()
+    facilitated = Q(
+        kind=Room.Kind.GROUP,
+        group__memberships__person=user,
+        group__memberships__role="facilitator",
+    )
+    if permissions.is_platform_admin(user):
+        return Room.objects.filter(facilitated | ~Q(kind=Room.Kind.GROUP)).distinct()
+    return Room.objects.filter(facilitated).distinct()
+
+
+def open_reports(user) -> list[Report]:
+    rooms = moderated_rooms(user).values("pk")
+    return list(
+        Report.objects.filter(outcome=Report.Outcome.OPEN, message__room__in=rooms)
+        .select_related("message__room", "message__author__profile", "reporter__profile")
+        .order_by("created_at")
+    )
+
+
+def report_counts(rooms: QuerySet[Room]) -> dict[int, int]:
+    return dict(
+        Report.objects.filter(outcome=Report.Outcome.OPEN, message__room__in=rooms)
+        .values_list("message__room_id")
+        .annotate(count=Count("pk"))
+    )
+
+
+def moderation_log(rooms: QuerySet[Room], *, limit: int = 50) -> list[ModerationAction]:
+    return list(
+        ModerationAction.objects.filter(room__in=rooms)
+        .select_related("room", "actor__profile", "subject__profile", "message")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def muted_members(rooms: QuerySet[Room]) -> list[RoomMember]:
+    return list(
+        RoomMember.objects.filter(room__in=rooms, muted_until__gt=timezone.now())
+        .select_related("room", "person__profile")
+        .order_by("muted_until")
+    )

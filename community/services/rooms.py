@@ -1,0 +1,578 @@
+"""Discussion rooms: every write (docs/realtime.md).
+
+The rules the issue calls the heart of rooms live here:
+- a message takes the room's next `seq` and `rev` in the transaction that stores it: the room
+  row is locked first (`select_for_update` on PostgreSQL; SQLite transactions start with the
+  write lock, `transaction_mode=IMMEDIATE`), so numbers are gap-free and unique under
+  concurrent posts, and a rolled-back post gives its numbers back;
+- the client's `client_id` makes a post idempotent: a retry returns the stored message;
+- the broadcast to the room's channel-layer group is scheduled with `transaction.on_commit`
+  and may be lost: clients catch up by asking for everything after the last `rev` they saw.
+
+A refused action raises `ValidationError` with a code (the socket's error code) or
+`PermissionDenied`, and changes nothing.
+"""
+
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..mail import absolute_url, mail_send_on_commit
+from ..markup import mention_names, message_render
+from ..models import (
+    MESSAGE_MAX_LENGTH,
+    Attachment,
+    IntervisionGroup,
+    Message,
+    MessageRevision,
+    ModerationAction,
+    Presence,
+    Reaction,
+    Report,
+    Room,
+    RoomMember,
+    User,
+)
+from ..selectors import rooms as selectors
+from .notifications import _group_send_now, notification_create
+from .slugs import slug_unique
+
+CLIENT_ID_MAX_LENGTH = 64
+Verb = ModerationAction.Verb
+
+
+class RateLimited(ValidationError):
+    def __init__(self, retry_after: int):
+        super().__init__(
+            _("You are posting too fast. Wait %(seconds)s seconds and try again.") % {"seconds": retry_after},
+            code="rate_limited",
+        )
+        self.retry_after = retry_after
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _announce_on_commit(room: Room, event: dict) -> None:
+    transaction.on_commit(lambda: _group_send_now(room.channel_group, event))
+
+
+def _announce_message_on_commit(message: Message, **extra) -> None:
+    event = {
+        "type": "room.message",
+        "rev": message.rev,
+        "message": selectors.message_payload(message),
+        "removed": message.is_removed,
+        **extra,
+    }
+    _announce_on_commit(message.room, event)
+
+
+def _lock(room: Room) -> Room:
+    """Lock the room row for the rest of the transaction; every numbered change goes through it."""
+    return Room.objects.select_for_update(of=("self",)).select_related("group").get(pk=room.pk)
+
+
+def _next_rev(room: Room, *, new_message: bool = False) -> None:
+    """Advance the locked room's counters; the caller stores the change in the same transaction."""
+    room.last_rev += 1
+    fields = ["last_rev"]
+    if new_message:
+        room.last_seq += 1
+        room.last_message_at = timezone.now()
+        fields += ["last_seq", "last_message_at"]
+    room.save(update_fields=fields)
+
+
+def _access(actor: User, room: Room) -> permissions.RoomAccess:
+    access = permissions.room_access(actor, room)
+    if access.is_hidden:
+        raise Room.DoesNotExist  # a secret group's room does not exist for outsiders
+    return access
+
+
+def _require_post(access: permissions.RoomAccess) -> None:
+    _require(access.can_read)
+    if access.room.is_archived:
+        raise ValidationError(_("This room is archived: you can read it, not write in it."), code="room_archived")
+    if access.is_muted:
+        until = timezone.localtime(access.state.muted_until)
+        raise ValidationError(
+            _("A moderator muted you in this room until %(until)s.") % {"until": date_format(until, "DATETIME_FORMAT")},
+            code="muted",
+        )
+
+
+def _clean_body(body: str, *, allow_empty: bool = False) -> str:
+    if not isinstance(body, str):
+        raise ValidationError(_("A message is text."), code="invalid_field")
+    body = body.replace("\r\n", "\n").strip()
+    if not body and not allow_empty:
+        raise ValidationError(_("Write a message first."), code="empty")
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            _("A message can be at most %(limit)s characters; this one has %(length)s.")
+            % {"limit": f"{MESSAGE_MAX_LENGTH:,}".replace(",", "."), "length": f"{len(body):,}".replace(",", ".")},
+            code="too_long",
+        )
+    return body
+
+
+def _check_rate(author: User) -> None:
+    count, seconds = settings.SAMENHUIS_ROOM_RATE_LIMIT
+    since = timezone.now() - timedelta(seconds=seconds)
+    recent = list(
+        Message.objects.filter(author=author, created_at__gte=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:count]
+    )
+    if len(recent) >= count:
+        oldest = recent[-1]
+        wait = (oldest + timedelta(seconds=seconds) - timezone.now()).total_seconds()
+        raise RateLimited(max(1, math.ceil(wait)))
+
+
+def _render(room: Room, body: str):
+    names = mention_names(body)
+    people = {}
+    if names:
+        lookup = Q()
+        for name in names:
+            lookup |= Q(profile__display_name__iexact=name)
+        readers = permissions.room_readers(room).filter(lookup).values_list("pk", "profile__display_name")
+        people = {name.casefold(): pk for pk, name in readers}
+    return message_render(body, people)
+
+
+def _state(room: Room, person: User) -> RoomMember:
+    state, _created = RoomMember.objects.get_or_create(room=room, person=person)
+    return state
+
+
+def room_state_get(*, person: User, room: Room) -> RoomMember:
+    """The person's read position and settings in a room (created on first visit)."""
+    _require(permissions.room_access(person, room).can_read)
+    return _state(room, person)
+
+
+@transaction.atomic
+def room_message_post(
+    *,
+    room: Room,
+    author: User,
+    body: str,
+    client_id: str,
+    parent_seq: int | None = None,
+    files: list | tuple = (),
+) -> Message:
+    """Store a message (or a reply) and announce it after commit. A second call with the same
+    `client_id` returns the first message unchanged: retries never duplicate."""
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX_LENGTH:
+        raise ValidationError(_("A message needs a client id of 1 to 64 characters."), code="invalid_field")
+    access = _access(author, room)
+    _require(access.can_read)
+    existing = Message.objects.filter(room=room, author=author, client_id=client_id).first()
+    if existing is not None:
+        return existing
+    _require_post(access)
+    body = _clean_body(body, allow_empty=bool(files))
+    _check_rate(author)
+    room = _lock(room)
+    # Under the lock: a retry that raced the first attempt finds it now.
+    existing = Message.objects.filter(room=room, author=author, client_id=client_id).first()
+    if existing is not None:
+        return existing
+    parent = None
+    if parent_seq is not None:
+        parent = Message.objects.filter(room=room, seq=parent_seq).select_related("parent", "author").first()
+        if parent is None:
+            raise ValidationError(_("The message you reply to does not exist."), code="not_found")
+        parent = parent.parent or parent  # threads are one level deep
+        if parent.is_removed:
+            raise ValidationError(_("You cannot reply to a removed message."), code="removed")
+    rendered = _render(room, body)
+    _next_rev(room, new_message=True)
+    message = Message.objects.create(
+        room=room,
+        seq=room.last_seq,
+        rev=room.last_rev,
+        author=author,
+        client_id=client_id,
+        parent=parent,
+        body=body,
+        body_html=rendered.html,
+        created_at=room.last_message_at,
+    )
+    for upload in files:
+        attachment = Attachment(message=message, name=upload.name, content_type=upload.content_type, size=upload.size)
+        attachment.file.save(upload.name, upload.content, save=True)
+    if rendered.mentioned_ids:
+        message.mentions.set(rendered.mentioned_ids)
+    RoomMember.objects.update_or_create(
+        room=room,
+        person=author,
+        defaults={"last_read_seq": room.last_seq},
+        create_defaults={"last_read_seq": room.last_seq},
+    )
+    extra = {}
+    if parent is not None:
+        Message.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1, rev=room.last_rev)
+        parent.reply_count += 1
+        parent.rev = room.last_rev
+        extra["parent"] = {"seq": parent.seq, "reply_count": parent.reply_count, "rev": parent.rev}
+    message = selectors.with_details(Message.objects.filter(pk=message.pk)).get()
+    _announce_message_on_commit(message, **extra)
+    _notify(message, parent=parent, mentioned=rendered.mentioned_ids)
+    return message
+
+
+def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[int]) -> None:
+    """Tell people about a message in-app (live, through their personal channel) and, when they
+    have no socket open, by e-mail: mentions and replies to their messages by default, every
+    message for those who asked for it, nothing for those who muted the room."""
+    room, author = message.room, message.author
+    reasons: dict[int, str] = {}
+    for state in RoomMember.objects.filter(room=room, notify=RoomMember.Notify.ALL).exclude(person=author):
+        reasons[state.person_id] = "message"
+    if parent is not None and parent.author_id:
+        reasons[parent.author_id] = "reply"
+    for person_id in mentioned:
+        reasons[person_id] = "mention"
+    reasons.pop(author.pk, None)
+    if not reasons:
+        return
+    silenced = set(
+        RoomMember.objects.filter(room=room, person_id__in=reasons, notify=RoomMember.Notify.NOTHING).values_list(
+            "person_id", flat=True
+        )
+    )
+    readers = permissions.room_readers(room).filter(pk__in=reasons.keys() - silenced).only("pk", "email")
+    excerpt = Truncator(" ".join(message.body.split())).chars(120)
+    texts = {
+        "mention": _("%(person)s mentioned you in %(room)s: “%(excerpt)s”"),
+        "reply": _("%(person)s replied to your message in %(room)s: “%(excerpt)s”"),
+        "message": _("%(person)s wrote in %(room)s: “%(excerpt)s”"),
+    }
+    url = message.get_absolute_url()
+    for person in readers:
+        reason = reasons[person.pk]
+        text = texts[reason] % {"person": author.display_name, "room": room.name, "excerpt": excerpt}
+        notification_create(recipient=person, text=text, url=url)
+        if not selectors.is_online(person.pk):
+            mail_send_on_commit(
+                to=[person.email],
+                template="room_message",
+                context={"text": text, "room": room, "url": absolute_url(url), "reason": reason},
+            )
+
+
+@transaction.atomic
+def room_message_edit(*, actor: User, message: Message, body: str) -> Message:
+    room = _lock(message.room)
+    access = _access(actor, room)
+    _require(access.can_read and message.author_id == actor.pk)
+    _require_post(access)
+    if message.is_removed:
+        raise ValidationError(_("A removed message cannot be edited."), code="removed")
+    body = _clean_body(body, allow_empty=message.attachments.exists())
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if body == message.body:
+        return selectors.with_details(Message.objects.filter(pk=message.pk)).get()
+    MessageRevision.objects.create(message=message, body=message.body)
+    rendered = _render(room, body)
+    _next_rev(room)
+    message.body, message.body_html = body, rendered.html
+    message.edited_at, message.rev = timezone.now(), room.last_rev
+    message.save(update_fields=["body", "body_html", "edited_at", "rev"])
+    message.mentions.set(rendered.mentioned_ids)
+    message = selectors.with_details(Message.objects.filter(pk=message.pk)).get()
+    _announce_message_on_commit(message)
+    return message
+
+
+def _change(room: Room, message: Message, **fields) -> Message:
+    """Store a change of state on a locked room and announce it."""
+    _next_rev(room)
+    fields["rev"] = room.last_rev
+    Message.objects.filter(pk=message.pk).update(**fields)
+    message = selectors.with_details(Message.objects.filter(pk=message.pk)).get()
+    _announce_message_on_commit(message)
+    return message
+
+
+@transaction.atomic
+def room_message_delete(*, actor: User, message: Message) -> Message:
+    """Soft: the message keeps its place as "bericht verwijderd"; moderators still see the text."""
+    room = _lock(message.room)
+    access = _access(actor, room)
+    _require(access.can_read and message.author_id == actor.pk)
+    if room.is_archived:
+        raise ValidationError(_("This room is archived: you can read it, not write in it."), code="room_archived")
+    if message.is_deleted:
+        return message
+    return _change(room, message, deleted_at=timezone.now())
+
+
+@transaction.atomic
+def room_message_react(*, actor: User, message: Message, emoji: str, on: bool | None = None) -> Message:
+    """Add or take back a reaction (`on=None` toggles)."""
+    if emoji not in Reaction.EMOJI:
+        raise ValidationError(_("Choose one of the reactions offered."), code="invalid_field")
+    room = _lock(message.room)
+    _require_post(_access(actor, room))
+    if message.is_removed:
+        raise ValidationError(_("You cannot react to a removed message."), code="removed")
+    existing = Reaction.objects.filter(message=message, person=actor, emoji=emoji)
+    present = existing.exists()
+    if on is None:
+        on = not present
+    if on == present:
+        return selectors.with_details(Message.objects.filter(pk=message.pk)).get()
+    if on:
+        Reaction.objects.create(message=message, person=actor, emoji=emoji)
+    else:
+        existing.delete()
+    return _change(room, message)
+
+
+@transaction.atomic
+def room_read(*, person: User, room: Room, seq: int) -> int:
+    """Move the person's read position forward to `seq` (never back); returns the position."""
+    _require(permissions.room_access(person, room).can_read)
+    seq = min(max(0, seq), Room.objects.values_list("last_seq", flat=True).get(pk=room.pk))
+    state = _state(room, person)
+    if seq > state.last_read_seq:
+        RoomMember.objects.filter(pk=state.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
+        state.last_read_seq = seq
+    return state.last_read_seq
+
+
+@transaction.atomic
+def rooms_read_all(*, person: User) -> int:
+    """Mark every room the person can read as read; returns how many rooms changed."""
+    changed = 0
+    for room in permissions.rooms_readable_by(person).filter(last_seq__gt=0):
+        state, created = RoomMember.objects.get_or_create(
+            room=room, person=person, defaults={"last_read_seq": room.last_seq}
+        )
+        if created or state.last_read_seq < room.last_seq:
+            changed += 1
+            if not created:
+                RoomMember.objects.filter(pk=state.pk).update(last_read_seq=room.last_seq)
+    return changed
+
+
+@transaction.atomic
+def room_notify_set(*, person: User, room: Room, notify: str) -> RoomMember:
+    if notify not in RoomMember.Notify.values:
+        raise ValidationError(_("Choose one of the notification settings."), code="invalid_field")
+    _require(permissions.room_access(person, room).can_read)
+    state = _state(room, person)
+    state.notify = notify
+    state.save(update_fields=["notify"])
+    return state
+
+
+@transaction.atomic
+def room_message_report(*, reporter: User, message: Message, reason: str, note: str = "") -> Report:
+    access = _access(reporter, message.room)
+    _require(access.can_read)
+    if reason not in Report.Reason.values:
+        raise ValidationError(_("Choose a reason."), code="invalid_field")
+    if message.author_id == reporter.pk:
+        raise ValidationError(_("You cannot report your own message; edit or delete it instead."), code="own_message")
+    if message.is_removed:
+        raise ValidationError(_("This message was already removed."), code="removed")
+    report = Report.objects.filter(message=message, reporter=reporter, outcome=Report.Outcome.OPEN).first()
+    if report is not None:
+        return report  # reporting twice is not an error; the moderators already have it
+    report = Report.objects.create(message=message, reporter=reporter, reason=reason, note=note.strip()[:500])
+    for moderator in _moderators(message.room):
+        notification_create(
+            recipient=moderator,
+            text=_("A message in %(room)s was reported.") % {"room": message.room.name},
+            url="/gemeenschap/moderatie/",
+        )
+    return report
+
+
+def _moderators(room: Room) -> list[User]:
+    if room.kind == Room.Kind.GROUP:
+        return list(
+            User.objects.filter(group_memberships__group_id=room.group_id, group_memberships__role="facilitator")
+        )
+    codename = permissions.MANAGE_COMMUNITY.split(".")[1]
+    candidates = User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(groups__permissions__codename=codename) | Q(user_permissions__codename=codename)
+    )
+    return [user for user in candidates.distinct() if permissions.is_platform_admin(user)]
+
+
+@transaction.atomic
+def room_message_hide(*, actor: User, message: Message, hidden: bool, note: str = "") -> Message:
+    """Moderators hide a message from readers (and show it again); reports on it are settled."""
+    room = _lock(message.room)
+    _require(_access(actor, room).can_moderate)
+    if hidden == message.is_hidden:
+        return message
+    now = timezone.now()
+    ModerationAction.objects.create(
+        room=room,
+        actor=actor,
+        verb=Verb.HIDDEN if hidden else Verb.UNHIDDEN,
+        message=message,
+        subject=message.author,
+        note=note[:500],
+    )
+    if hidden:
+        Report.objects.filter(message=message, outcome=Report.Outcome.OPEN).update(
+            outcome=Report.Outcome.HIDDEN, resolved_at=now, resolved_by=actor
+        )
+    return _change(room, message, hidden_at=now if hidden else None, hidden_by=actor if hidden else None)
+
+
+@transaction.atomic
+def room_report_dismiss(*, actor: User, report: Report, note: str = "") -> Report:
+    access = _access(actor, report.message.room)
+    _require(access.can_moderate)
+    if report.outcome != Report.Outcome.OPEN:
+        return report
+    report.outcome, report.resolved_at, report.resolved_by = Report.Outcome.DISMISSED, timezone.now(), actor
+    report.save(update_fields=["outcome", "resolved_at", "resolved_by"])
+    ModerationAction.objects.create(
+        room=report.message.room, actor=actor, verb=Verb.DISMISSED, message=report.message, note=note[:500]
+    )
+    return report
+
+
+@transaction.atomic
+def room_member_mute(*, actor: User, room: Room, person: User, minutes: int | None, note: str = "") -> RoomMember:
+    """Mute a person in a room for `minutes` (they can still read), or lift the mute (`None`)."""
+    access = _access(actor, room)
+    _require(access.can_moderate)
+    if person.pk == actor.pk:
+        raise ValidationError(_("You cannot mute yourself."), code="invalid_field")
+    if not permissions.room_access(person, room).can_read:
+        raise ValidationError(_("%(person)s cannot read this room.") % {"person": person}, code="not_member")
+    if minutes is not None and not 1 <= minutes <= 60 * 24 * 365:
+        raise ValidationError(_("Mute for between one minute and one year."), code="invalid_field")
+    state = _state(room, person)
+    state.muted_until = timezone.now() + timedelta(minutes=minutes) if minutes else None
+    state.save(update_fields=["muted_until"])
+    ModerationAction.objects.create(
+        room=room,
+        actor=actor,
+        verb=Verb.MUTED if minutes else Verb.UNMUTED,
+        subject=person,
+        until=state.muted_until,
+        note=note[:500],
+    )
+    _announce_on_commit(room, {"type": "room.access_changed", "person": person.pk})
+    return state
+
+
+@transaction.atomic
+def room_archive(*, actor: User, room: Room, archived: bool) -> Room:
+    access = _access(actor, room)
+    _require(access.can_moderate if room.kind == Room.Kind.GROUP else access.is_admin)
+    room = _lock(room)
+    if archived == room.is_archived:
+        return room
+    room.archived_at = timezone.now() if archived else None
+    room.save(update_fields=["archived_at"])
+    ModerationAction.objects.create(room=room, actor=actor, verb=Verb.ARCHIVED if archived else Verb.REOPENED)
+    _announce_on_commit(room, {"type": "room.state", "archived": archived})
+    return room
+
+
+@transaction.atomic
+def room_create(*, actor: User, name: str, description: str = "", life_domain=None) -> Room:
+    """An administrator opens a room for every member of the platform."""
+    _require(permissions.is_platform_admin(actor))
+    room = Room(name=name.strip(), description=description.strip(), kind=Room.Kind.CUSTOM, life_domain=life_domain)
+    room.slug = slug_unique(room, name, fallback="gesprek")
+    room.full_clean()
+    room.save()
+    return room
+
+
+def room_for_group_ensure(group: IntervisionGroup) -> Room:
+    room = Room.objects.filter(group=group).first()
+    if room is None:
+        room = Room(name=group.name, kind=Room.Kind.GROUP, group=group)
+        room.slug = slug_unique(room, group.slug, fallback="groep")
+        room.save()
+    return room
+
+
+def rooms_ensure() -> int:
+    """One thematic room per life domain and one room per intervision group; run after every
+    migration (the seed), so a new installation and an upgraded one both have them. Returns how
+    many rooms were made."""
+    from knowledge.models import LifeDomain
+
+    made = 0
+    for group in IntervisionGroup.objects.filter(room__isnull=True):
+        room_for_group_ensure(group)
+        made += 1
+    for domain in LifeDomain.objects.exclude(rooms__kind=Room.Kind.PUBLIC).order_by("sort_order"):
+        room = Room(
+            name=domain.name,
+            kind=Room.Kind.PUBLIC,
+            life_domain=domain,
+            description=_("Exchange experience and questions about %(domain)s.") % {"domain": domain.name.lower()},
+        )
+        room.slug = slug_unique(room, domain.slug, fallback="thema")
+        room.save()
+        made += 1
+    return made
+
+
+def room_access_changed_on_commit(*, group: IntervisionGroup, person: User) -> None:
+    """After someone leaves or is removed from a group, their sockets to its room close."""
+    room_id = Room.objects.filter(group=group).values_list("pk", flat=True).first()
+    if room_id is not None:
+        transaction.on_commit(
+            lambda: _group_send_now(f"room-{room_id}", {"type": "room.access_changed", "person": person.pk})
+        )
+
+
+# Presence: one row per open socket --------------------------------------------------------------
+
+
+def presence_join(*, channel_name: str, person: User, room: Room | None) -> None:
+    """Called by a consumer on connect; it announces the change itself (`room.presence`)."""
+    Presence.objects.filter(last_seen__lt=timezone.now() - timedelta(hours=1)).delete()
+    Presence.objects.update_or_create(
+        channel_name=channel_name, defaults={"person": person, "room": room, "last_seen": timezone.now()}
+    )
+
+
+def presence_touch(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
+
+
+def presence_leave(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).delete()
+
+
+def ensure_after_migrate(sender, using="default", **kwargs):
+    """After knowledge's tables are migrated. Its own post_migrate receiver (which seeds the
+    life domains) is connected after this one, because apps are readied in INSTALLED_APPS
+    order, so the vocabulary is ensured here first; `taxonomy_ensure` is idempotent."""
+    if using == "default" and sender.label == "knowledge":
+        from knowledge.taxonomy import taxonomy_ensure
+
+        taxonomy_ensure()
+        rooms_ensure()

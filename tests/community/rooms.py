@@ -1,0 +1,33 @@
+"""Helpers the room tests share: rooms made the way the application makes them."""
+
+import itertools
+
+from community import services
+from community.models import IntervisionGroup, Room
+from tests.factories import UserFactory, group_create
+
+_client_ids = itertools.count(1)
+
+
+def thematic_room(domain_slug: str | None = None) -> Room:
+    """A life domain's room, as the seed made it after migrating."""
+    rooms = Room.objects.filter(kind=Room.Kind.PUBLIC).select_related("group")
+    if domain_slug:
+        rooms = rooms.filter(life_domain__slug=domain_slug)
+    return rooms.order_by("pk").first()
+
+
+def group_room(*, visibility=IntervisionGroup.Visibility.CLOSED, facilitator=None, members=()) -> Room:
+    from tests.factories import group_add_member
+
+    group = group_create(
+        visibility=visibility, facilitator=facilitator or UserFactory(), name=f"Groep {next(_client_ids)}"
+    )
+    for person in members:
+        group_add_member(group, person)
+    return Room.objects.select_related("group").get(group=group)
+
+
+def post(room: Room, author, body: str = "Hallo", **kwargs):
+    kwargs.setdefault("client_id", f"c-{next(_client_ids)}")
+    return services.room_message_post(room=room, author=author, body=body, **kwargs)

@@ -1,0 +1,374 @@
+"""Every rule of discussion rooms, through the services the views and sockets call."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.test import override_settings
+
+from community import services
+from community.models import (
+    IntervisionGroup,
+    Message,
+    MessageRevision,
+    ModerationAction,
+    Notification,
+    Presence,
+    Report,
+    Room,
+    RoomMember,
+)
+from community.selectors import rooms as selectors
+from knowledge.models import LifeDomain
+from tests.community.rooms import group_room, post, thematic_room
+from tests.factories import UserFactory, group_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_life_domain_has_its_thematic_room_and_every_group_its_room():
+    assert LifeDomain.objects.count() == 10
+    assert Room.objects.filter(kind=Room.Kind.PUBLIC, life_domain__isnull=False).count() == 10
+    group = group_create()
+    assert Room.objects.get(group=group).kind == Room.Kind.GROUP
+    assert services.rooms_ensure() == 0  # idempotent
+
+
+def test_messages_get_gap_free_sequence_numbers_and_revisions():
+    room, author = thematic_room(), UserFactory()
+    messages = [post(room, author, f"bericht {n}") for n in range(5)]
+    assert [m.seq for m in messages] == [1, 2, 3, 4, 5]
+    assert [m.rev for m in messages] == [1, 2, 3, 4, 5]
+    room.refresh_from_db()
+    assert (room.last_seq, room.last_rev) == (5, 5)
+    services.room_message_edit(actor=author, message=messages[0], body="aangepast")
+    room.refresh_from_db()
+    assert (room.last_seq, room.last_rev) == (5, 6)
+
+
+def test_a_rolled_back_post_gives_its_number_back():
+    room, author = thematic_room(), UserFactory()
+    post(room, author)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        post(room, author)
+        raise RuntimeError
+    assert post(room, author).seq == 2
+
+
+def test_a_retry_with_the_same_client_id_returns_the_stored_message():
+    room, author = thematic_room(), UserFactory()
+    first = post(room, author, "Eén keer", client_id="abc")
+    again = post(room, author, "Eén keer", client_id="abc")
+    assert again.pk == first.pk
+    assert Message.objects.filter(room=room).count() == 1
+    other = UserFactory()
+    assert post(room, other, "Zelfde sleutel, andere persoon", client_id="abc").pk != first.pk
+
+
+@pytest.mark.parametrize("client_id", ["", "x" * 65, 12])
+def test_client_id_is_required(client_id):
+    with pytest.raises(ValidationError) as error:
+        post(thematic_room(), UserFactory(), client_id=client_id)
+    assert error.value.code == "invalid_field"
+
+
+def test_length_and_empty_messages_are_refused_with_clear_errors():
+    room, author = thematic_room(), UserFactory()
+    with pytest.raises(ValidationError) as error:
+        post(room, author, "x" * 4001)
+    assert error.value.code == "too_long"
+    assert "4.000" in error.value.messages[0]
+    with pytest.raises(ValidationError) as error:
+        post(room, author, "  \n ")
+    assert error.value.code == "empty"
+    assert post(room, author, "x" * 4000).seq == 1
+
+
+@override_settings(SAMENHUIS_ROOM_RATE_LIMIT=(3, 10))
+def test_rate_limit_per_person_is_configurable_and_says_how_long_to_wait():
+    room, author = thematic_room(), UserFactory()
+    for _ in range(3):
+        post(room, author)
+    with pytest.raises(services.RateLimited) as error:
+        post(room, author)
+    assert 1 <= error.value.retry_after <= 10
+    assert error.value.code == "rate_limited"
+    post(room, UserFactory())  # someone else is not limited
+
+
+def test_markdown_subset_is_rendered_and_sanitised():
+    room, author = thematic_room(), UserFactory()
+    message = post(
+        room,
+        author,
+        "**vet** en *schuin* <script>alert(1)</script> www.kindengezin.be ![foto](https://elders.be/x.png)"
+        " [gevaar](javascript:alert(1))",
+    )
+    html = message.body_html
+    assert "<strong>vet</strong>" in html and "<em>schuin</em>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<a href="http://www.kindengezin.be" rel="nofollow noopener">' in html
+    assert "<img" not in html and '<a href="https://elders.be/x.png" rel="nofollow noopener">foto</a>' in html
+    assert "javascript:" not in html.replace("[gevaar](javascript:alert(1))", "")
+
+
+def test_replies_are_one_level_deep_and_counted():
+    room, author, other = thematic_room(), UserFactory(), UserFactory()
+    question = post(room, author, "Vraag")
+    answer = post(room, other, "Antwoord", parent_seq=question.seq)
+    answer_to_answer = post(room, author, "Dank", parent_seq=answer.seq)
+    assert answer.parent_id == question.pk and answer_to_answer.parent_id == question.pk
+    question.refresh_from_db()
+    assert question.reply_count == 2
+    assert question.rev == answer_to_answer.rev  # the count changed with the last reply
+    parent, replies = selectors.thread(room, answer.seq)
+    assert parent.pk == question.pk and [r.seq for r in replies] == [2, 3]
+    page, has_more = selectors.messages_before(room)
+    assert [m.seq for m in page] == [1] and not has_more
+    with pytest.raises(ValidationError) as error:
+        post(room, author, "?", parent_seq=99)
+    assert error.value.code == "not_found"
+
+
+def test_edit_keeps_the_history_and_marks_the_message():
+    room, author = thematic_room(), UserFactory()
+    message = post(room, author, "eerst")
+    edited = services.room_message_edit(actor=author, message=message, body="daarna")
+    assert edited.body == "daarna" and edited.edited_at is not None
+    assert list(MessageRevision.objects.filter(message=message).values_list("body", flat=True)) == ["eerst"]
+    assert selectors.message_payload(edited)["edited"] is True
+    with pytest.raises(PermissionDenied):
+        services.room_message_edit(actor=UserFactory(), message=edited, body="niet van jou")
+
+
+def test_delete_is_soft_and_moderators_still_see_the_original():
+    room, author = thematic_room(), UserFactory()
+    message = post(room, author, "Oeps, verkeerde groep")
+    with pytest.raises(PermissionDenied):
+        services.room_message_delete(actor=UserFactory(), message=message)
+    deleted = services.room_message_delete(actor=author, message=message)
+    reader_view = selectors.message_payload(deleted)
+    assert reader_view["deleted"] and reader_view["body_html"] == "" and "original_html" not in reader_view
+    assert "Oeps" in selectors.message_payload(deleted, moderator=True)["original_html"]
+    assert Message.objects.filter(pk=message.pk).exists()
+
+
+def test_reactions_toggle_from_a_fixed_set():
+    room, author, fan = thematic_room(), UserFactory(), UserFactory()
+    message = post(room, author)
+    message = services.room_message_react(actor=fan, message=message, emoji="👍")
+    assert selectors.message_payload(message)["reactions"] == [{"emoji": "👍", "count": 1, "people": [fan.pk]}]
+    message = services.room_message_react(actor=fan, message=message, emoji="👍")
+    assert selectors.message_payload(message)["reactions"] == []
+    with pytest.raises(ValidationError):
+        services.room_message_react(actor=fan, message=message, emoji="🐍")
+
+
+def test_mentions_only_name_people_who_may_read_the_room(django_capture_on_commit_callbacks):
+    facilitator, member, outsider = (
+        UserFactory(profile="Fien Faciliteert"),
+        UserFactory(profile="Mo Lid"),
+        UserFactory(profile="Olaf Buiten"),
+    )
+    room = group_room(facilitator=facilitator, members=[member])
+    with django_capture_on_commit_callbacks(execute=True):
+        message = post(room, facilitator, "Wat denk jij, @**Mo Lid**? En @**Olaf Buiten**?")
+    assert set(message.mentions.all()) == {member}
+    assert f'<span data-person="{member.pk}">@Mo Lid</span>' in message.body_html
+    assert "@<strong>Olaf Buiten</strong>" in message.body_html
+    assert Notification.objects.filter(recipient=member, text__contains="noemde je").exists()
+    assert not Notification.objects.filter(recipient=outsider).exists()
+    # Mo had no socket open: the mention also went by e-mail.
+    assert [m.to for m in mail.outbox if "noemde je" in m.body] == [[member.email]]
+
+
+def test_replies_notify_the_author_in_app_and_not_by_mail_when_online(django_capture_on_commit_callbacks):
+    room, author, other = thematic_room(), UserFactory(), UserFactory()
+    question = post(room, author, "Vraag")
+    Presence.objects.create(channel_name="test!1", person=author, room=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(room, other, "Antwoord", parent_seq=question.seq)
+    assert Notification.objects.filter(recipient=author, text__contains="antwoordde").count() == 1
+    assert not [m for m in mail.outbox if author.email in m.to]
+
+
+def test_notification_setting_nothing_silences_and_all_hears_everything():
+    room, author, quiet, keen = (
+        thematic_room(),
+        UserFactory(profile="Auteur"),
+        UserFactory(profile="Stil"),
+        UserFactory(),
+    )
+    services.room_notify_set(person=quiet, room=room, notify=RoomMember.Notify.NOTHING)
+    services.room_notify_set(person=keen, room=room, notify=RoomMember.Notify.ALL)
+    post(room, author, "Hallo @**Stil**")
+    assert not Notification.objects.filter(recipient=quiet).exists()
+    assert Notification.objects.filter(recipient=keen, text__contains="schreef").exists()
+    with pytest.raises(ValidationError):
+        services.room_notify_set(person=keen, room=room, notify="luid")
+
+
+def test_group_rooms_follow_the_group_and_secret_rooms_do_not_exist_for_outsiders():
+    member, outsider = UserFactory(), UserFactory()
+    closed = group_room(members=[member])
+    secret = group_room(visibility=IntervisionGroup.Visibility.SECRET, members=[member])
+    post(closed, member)
+    with pytest.raises(PermissionDenied):
+        post(closed, outsider)
+    with pytest.raises(Room.DoesNotExist):
+        post(secret, outsider)
+    admin = UserFactory(is_superuser=True)
+    with pytest.raises(PermissionDenied):
+        post(closed, admin)  # intervision is confidential, also for administrators
+    assert {s.room for s in selectors.rooms_for(outsider)}.isdisjoint({closed, secret})
+    assert {closed, secret} <= {s.room for s in selectors.rooms_for(member)}
+
+
+def test_leaving_the_group_ends_access_and_closes_sockets(django_capture_on_commit_callbacks):
+    member = UserFactory()
+    room = group_room(visibility=IntervisionGroup.Visibility.OPEN, members=[member])
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(room.channel_group, channel)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.group_member_leave(actor=member, group=room.group)
+    assert async_to_sync(layer.receive)(channel) == {"type": "room.access_changed", "person": member.pk}
+    with pytest.raises(PermissionDenied):
+        post(room, member)
+
+
+def test_a_post_is_announced_after_commit_only(django_capture_on_commit_callbacks):
+    room, author = thematic_room(), UserFactory()
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(room.channel_group, channel)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = post(room, author, "Eerst bewaard")
+    assert callbacks, "the broadcast waits for the commit"
+    for callback in callbacks:
+        callback()
+    event = async_to_sync(layer.receive)(channel)
+    assert event["type"] == "room.message" and event["rev"] == message.rev
+    assert event["message"]["seq"] == message.seq and "Eerst bewaard" in event["message"]["body_html"]
+
+
+def test_archived_rooms_are_read_only_and_muted_members_cannot_post():
+    admin, member = UserFactory(is_superuser=True), UserFactory()
+    room = thematic_room()
+    message = post(room, member)
+    services.room_member_mute(actor=admin, room=room, person=member, minutes=30, note="even afkoelen")
+    with pytest.raises(ValidationError) as error:
+        post(room, member)
+    assert error.value.code == "muted"
+    services.room_member_mute(actor=admin, room=room, person=member, minutes=None)
+    post(room, member)
+    services.room_archive(actor=admin, room=room, archived=True)
+    room.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        post(room, member)
+    assert error.value.code == "room_archived"
+    with pytest.raises(ValidationError):
+        services.room_message_react(actor=member, message=message, emoji="👍")
+    assert list(ModerationAction.objects.filter(room=room).values_list("verb", flat=True)) == [
+        "archived",
+        "unmuted",
+        "muted",
+    ]
+    with pytest.raises(PermissionDenied):
+        services.room_member_mute(actor=member, room=room, person=admin, minutes=5)
+
+
+def test_reports_reach_the_moderators_who_hide_or_dismiss_them():
+    facilitator, member, reporter = UserFactory(), UserFactory(), UserFactory()
+    room = group_room(facilitator=facilitator, members=[member, reporter])
+    message = post(room, member, "Het gezin Janssens uit de Kerkstraat")
+    report = services.room_message_report(reporter=reporter, message=message, reason=Report.Reason.PRIVACY)
+    assert services.room_message_report(reporter=reporter, message=message, reason=Report.Reason.PRIVACY) == report
+    assert selectors.open_reports(facilitator) == [report]
+    assert selectors.open_reports(member) == []
+    assert selectors.open_reports(UserFactory(is_superuser=True)) == []  # not the admins' group
+    assert Notification.objects.filter(recipient=facilitator, text__contains="gemeld").exists()
+    with pytest.raises(PermissionDenied):
+        services.room_message_hide(actor=reporter, message=message, hidden=True)
+    hidden = services.room_message_hide(actor=facilitator, message=message, hidden=True, note="privacy")
+    assert selectors.message_payload(hidden)["hidden"] and selectors.message_payload(hidden)["body_html"] == ""
+    report.refresh_from_db()
+    assert report.outcome == Report.Outcome.HIDDEN and report.resolved_by == facilitator
+    shown = services.room_message_hide(actor=facilitator, message=hidden, hidden=False)
+    assert "Janssens" in selectors.message_payload(shown)["body_html"]
+    second = services.room_message_report(reporter=reporter, message=shown, reason=Report.Reason.OTHER)
+    services.room_report_dismiss(actor=facilitator, report=second)
+    second.refresh_from_db()
+    assert second.outcome == Report.Outcome.DISMISSED
+    assert list(ModerationAction.objects.filter(room=room).values_list("verb", flat=True)) == [
+        "dismissed",
+        "unhidden",
+        "hidden",
+    ]
+    with pytest.raises(ValidationError):
+        services.room_message_report(reporter=member, message=shown, reason=Report.Reason.SPAM)  # own message
+
+
+def test_unread_counts_follow_the_read_position():
+    room, author, reader = thematic_room(), UserFactory(), UserFactory()
+    for _ in range(3):
+        post(room, author)
+    summary = {s.room.pk: s for s in selectors.rooms_for(reader)}
+    assert summary[room.pk].unread is None  # not following this thematic room yet
+    services.room_read(person=reader, room=room, seq=1)
+    summary = {s.room.pk: s for s in selectors.rooms_for(reader)}
+    assert summary[room.pk].unread == 2
+    assert selectors.first_unread_seq(room, 1) == 2
+    assert services.room_read(person=reader, room=room, seq=0) == 1  # never backwards
+    assert services.room_read(person=reader, room=room, seq=999) == 3  # never past the end
+    assert {s.room.pk: s for s in selectors.rooms_for(author)}[room.pk].unread == 0  # posting reads
+    post(room, author)
+    assert services.rooms_read_all(person=reader) == 1
+    assert {s.room.pk: s for s in selectors.rooms_for(reader)}[room.pk].unread == 0
+
+
+def test_sync_returns_each_changed_message_once_in_its_current_state():
+    room, author = thematic_room(), UserFactory()
+    first, second = post(room, author, "een"), post(room, author, "twee")
+    after = second.rev
+    services.room_message_edit(actor=author, message=first, body="een, herschreven")
+    third = post(room, author, "drie")
+    services.room_message_react(actor=author, message=first, emoji="💡")
+    changed, has_more = selectors.messages_after_rev(room, after)
+    assert [m.seq for m in changed] == [third.seq, first.seq]
+    assert "herschreven" in changed[1].body_html and not has_more
+
+
+def test_history_pages_back_without_gaps():
+    room, author = thematic_room(), UserFactory()
+    for n in range(7):
+        post(room, author, f"bericht {n}")
+    page, has_more = selectors.messages_before(room, limit=3)
+    assert [m.seq for m in page] == [5, 6, 7] and has_more
+    page, has_more = selectors.messages_before(room, page[0].seq, limit=3)
+    assert [m.seq for m in page] == [2, 3, 4] and has_more
+    page, has_more = selectors.messages_before(room, page[0].seq, limit=3)
+    assert [m.seq for m in page] == [1] and not has_more
+
+
+def test_history_costs_the_same_number_of_queries_for_any_page(django_assert_num_queries):
+    room, author, fan = thematic_room(), UserFactory(), UserFactory()
+    for n in range(30):
+        message = post(room, author, f"bericht {n}")
+        services.room_message_react(actor=fan, message=message, emoji="🎉")
+    with django_assert_num_queries(3):
+        page, _ = selectors.messages_before(room)
+        [selectors.message_payload(m) for m in page]
+
+
+def test_mention_candidates_are_people_who_may_read_the_room():
+    facilitator, member = UserFactory(profile="Anouk Faciliteert"), UserFactory(profile="Annelies Lid")
+    UserFactory(profile="Annemie Buiten")
+    room = group_room(facilitator=facilitator, members=[member])
+    assert [p["name"] for p in selectors.mention_candidates(room, "ann")] == ["Annelies Lid"]
+    assert {p["name"] for p in selectors.mention_candidates(thematic_room(), "ann")} >= {
+        "Annemie Buiten",
+        "Annelies Lid",
+    }
