@@ -1,4 +1,5 @@
-"""The personal notification socket: /ws/notifications/. Protocol in docs/realtime.md.
+"""The websockets: the personal notification stream (/ws/notifications/) and discussion rooms
+(/ws/rooms/<id>/). Protocol in docs/realtime.md.
 
 The database is the record: the socket announces new notifications, and a client that was
 away asks for everything after the last id it saw (`sync`). Every frame re-checks that the
@@ -6,18 +7,65 @@ account is still active.
 """
 
 import json
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import translation
 
-from . import selectors, services
-from .models import User
+from . import permissions, selectors, services
+from .models import MESSAGE_MAX_LENGTH, Message, Room, User
+from .selectors import rooms as room_selectors
 
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_UNAUTHENTICATED = services.CLOSE_UNAUTHENTICATED
 
 
-class NotificationConsumer(AsyncWebsocketConsumer):
+class FrameConsumer(AsyncWebsocketConsumer):
+    """JSON text frames with a string `type`, checked in one order (docs/realtime.md, Errors):
+    binary, size, JSON, shape, still allowed, known type. A refused frame gets an error frame;
+    the socket stays open unless the person may no longer use it."""
+
+    frame_handlers: dict = {}
+    session_key = ""
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None:
+            return await self.send_error("binary_not_supported", "Send JSON text frames.")
+        if len(text_data.encode()) > MAX_FRAME_BYTES:
+            return await self.send_error("frame_too_large", "Frames are limited to 64 KB.")
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            return await self.send_error("invalid_json", "The frame is not valid JSON.")
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            return await self.send_error("invalid_frame", "A frame is an object with a string 'type'.")
+        if not await self.frame_allowed(frame):
+            return
+        handler = self.frame_handlers.get(frame["type"])
+        if handler is None:
+            return await self.send_error("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.")
+        await handler(self, frame)
+
+    async def frame_allowed(self, frame) -> bool:
+        raise NotImplementedError
+
+    async def sockets_close(self, event):
+        """Log-out closes one session's sockets; deactivation or a password change closes all."""
+        if not event["session_key"] or event["session_key"] == self.session_key:
+            await self.close(code=event["code"])
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content))
+
+    async def send_error(self, code, message, **extra):
+        await self.send_json({"type": "error", "code": code, "message": message, **extra})
+
+
+class NotificationConsumer(FrameConsumer):
     group_name: str | None = None
 
     async def connect(self):
@@ -33,32 +81,23 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         self.group_name = services.user_group_name(user.pk)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self.accept()
+        await self.presence(services.presence_join, person=User(pk=self.user_id), room=None)
         await self.send_json({"type": "hello", "unread": await self.unread_count()})
 
     async def disconnect(self, code):
         if self.group_name:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            await self.presence(services.presence_leave)
 
-    async def receive(self, text_data=None, bytes_data=None):
-        if bytes_data is not None:
-            return await self.send_error("binary_not_supported", "Send JSON text frames.")
-        if len(text_data.encode()) > MAX_FRAME_BYTES:
-            return await self.send_error("frame_too_large", "Frames are limited to 64 KB.")
-        try:
-            frame = json.loads(text_data)
-        except ValueError:
-            return await self.send_error("invalid_json", "The frame is not valid JSON.")
-        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            return await self.send_error("invalid_frame", "A frame is an object with a string 'type'.")
-        if not await self.still_allowed():
-            await self.send_error("unauthenticated", "This account can no longer use the socket.")
-            return await self.close(code=CLOSE_UNAUTHENTICATED)
-        handler = self.frame_handlers.get(frame["type"])
-        if handler is None:
-            return await self.send_error("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.")
-        await handler(self, frame)
+    async def frame_allowed(self, frame) -> bool:
+        if await self.still_allowed():
+            return True
+        await self.send_error("unauthenticated", "This account can no longer use the socket.")
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+        return False
 
     async def frame_ping(self, frame):
+        await self.presence(services.presence_touch)
         await self.send_json({"type": "pong"})
 
     async def frame_sync(self, frame):
@@ -84,20 +123,13 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     async def notifications_read(self, event):
         await self.send_json({"type": "unread", "unread": 0})
 
-    async def sockets_close(self, event):
-        """Log-out closes one session's sockets; deactivation or a password change closes all."""
-        if not event["session_key"] or event["session_key"] == self.session_key:
-            await self.close(code=event["code"])
-
-    async def send_json(self, content):
-        await self.send(text_data=json.dumps(content))
-
-    async def send_error(self, code, message, **extra):
-        await self.send_json({"type": "error", "code": code, "message": message, **extra})
-
     @database_sync_to_async
     def still_allowed(self) -> bool:
         return User.objects.filter(pk=self.user_id, is_active=True).exists()
+
+    @database_sync_to_async
+    def presence(self, action, **kwargs) -> None:
+        action(channel_name=self.channel_name, **kwargs)
 
     @database_sync_to_async
     def unread_count(self) -> int:
@@ -111,3 +143,344 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     @database_sync_to_async
     def mark_read(self) -> int:
         return services.notifications_mark_read(user=User.objects.get(pk=self.user_id))
+
+
+# Discussion rooms ---------------------------------------------------------------------------------
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+# Announcements are delivered without a query; the reader's access is re-read at least this often.
+ACCESS_RECHECK_SECONDS = 5.0
+
+
+def _int_field(frame: dict, name: str, *, required: bool = True, minimum: int = 0) -> int | None:
+    value = frame.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise FrameError("invalid_field", f"'{name}' must be an integer of at least {minimum}.", field=name)
+    return value
+
+
+def _str_field(frame: dict, name: str, *, max_length: int, required: bool = True) -> str:
+    value = frame.get(name, None if required else "")
+    if not isinstance(value, str) or len(value) > max_length:
+        raise FrameError("invalid_field", f"'{name}' must be a string of at most {max_length} characters.", field=name)
+    return value
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, message: str, **extra):
+        super().__init__(message)
+        self.code, self.message, self.extra = code, message, extra
+
+
+class RoomConsumer(FrameConsumer):
+    """One room: /ws/rooms/<id>/. Protocol in docs/realtime.md.
+
+    Subscribes to the room's group before it answers `hello` with the room's current `rev`, so
+    a change made in between arrives live, in the client's `sync`, or both (the client keeps the
+    newest state of each message). Every client frame re-reads the person's access; a removal
+    from the group closes the socket with 4403 as soon as the announcement arrives."""
+
+    room = None
+    access = None
+    user_id = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.accept()
+            return await self.close(code=CLOSE_UNAUTHENTICATED)
+        self.user_id = user.pk
+        self.session_key = getattr(self.scope.get("session"), "session_key", None) or ""
+        cookies = self.scope.get("cookies") or {}
+        self.language = cookies.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+        if not translation.check_for_language(self.language):
+            self.language = settings.LANGUAGE_CODE
+        room_id = self.scope["url_route"]["kwargs"]["room_id"]
+        if not await self.load_access(room_id):
+            await self.accept()
+            return await self.close(code=self.refusal_code())
+        await self.channel_layer.group_add(self.room.channel_group, self.channel_name)
+        await self.channel_layer.group_add(services.user_group_name(self.user_id), self.channel_name)
+        await self.accept()
+        hello = await self.join()
+        await self.send_json(hello)
+        await self.announce_presence()
+
+    async def disconnect(self, code):
+        if self.room is not None and self.access is not None and self.access.can_read:
+            await self.channel_layer.group_discard(self.room.channel_group, self.channel_name)
+            await self.channel_layer.group_discard(services.user_group_name(self.user_id), self.channel_name)
+            await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
+            await self.announce_presence()
+
+    def refusal_code(self) -> int:
+        if self.access is None or self.access.is_hidden:
+            return CLOSE_NOT_FOUND
+        if self.access.user is None:
+            return CLOSE_UNAUTHENTICATED
+        return CLOSE_FORBIDDEN
+
+    @database_sync_to_async
+    def load_access(self, room_id: int) -> bool:
+        room = Room.objects.select_related("group").filter(pk=room_id).first()
+        if room is None:
+            self.access = None
+            return False
+        self.room = room
+        self.access = permissions.room_access(User.objects.get(pk=self.user_id), room)
+        self.checked_at = time.monotonic()
+        return self.access.can_read
+
+    async def still_reading(self) -> bool:
+        """Re-read access; close the socket (after an error frame) when it is gone."""
+        if await self.load_access(self.room.pk):
+            return True
+        code = self.refusal_code()
+        if code == CLOSE_UNAUTHENTICATED:
+            await self.send_error("unauthenticated", "This account can no longer use the socket.")
+        elif code == CLOSE_NOT_FOUND:
+            await self.send_error("not_found", "This room does not exist.")
+        else:
+            await self.send_error("forbidden", "You may no longer read this room.")
+        await self.close(code=code)
+        return False
+
+    async def frame_allowed(self, frame) -> bool:
+        return await self.still_reading()
+
+    @database_sync_to_async
+    def join(self) -> dict:
+        services.presence_join(channel_name=self.channel_name, person=User(pk=self.user_id), room=self.room)
+        room = Room.objects.get(pk=self.room.pk)
+        state = self.access.state
+        return {
+            "type": "hello",
+            "room": {"id": room.pk, "name": room.name, "archived": room.is_archived},
+            "rev": room.last_rev,
+            "last_seq": room.last_seq,
+            "last_read_seq": state.last_read_seq if state else 0,
+            "can_post": self.access.can_post,
+            "can_moderate": self.access.can_moderate,
+            "online": room_selectors.online_people(room),
+        }
+
+    async def announce_presence(self):
+        online = await database_sync_to_async(room_selectors.online_people)(self.room)
+        await self.channel_layer.group_send(self.room.channel_group, {"type": "room.presence", "online": online})
+
+    # Client frames ---------------------------------------------------------------------------
+
+    async def answer(self, frame, content):
+        if "id" in frame:
+            content["id"] = frame["id"]
+        await self.send_json(content)
+
+    async def call(self, frame, function, **kwargs):
+        """Run a service or selector in a thread, in the reader's language; a refusal becomes an
+        error frame (with the frame's `id`, and `client_id` for posts) and None is returned."""
+        ids = {key: frame[key] for key in ("id", "client_id") if key in frame}
+
+        def run():
+            with translation.override(self.language):
+                return function(**kwargs)
+
+        try:
+            return await database_sync_to_async(run)()
+        except services.RateLimited as error:
+            await self.send_error("rate_limited", error.messages[0], retry_after=error.retry_after, **ids)
+        except ValidationError as error:
+            await self.send_error(error.code or "invalid", " ".join(error.messages), **ids)
+        except PermissionDenied:
+            await self.send_error("forbidden", "You may not do this in this room.", **ids)
+        except (Http404, Room.DoesNotExist, Message.DoesNotExist):
+            await self.send_error("not_found", "There is no such message in this room.", **ids)
+        return None
+
+    async def frame_ping(self, frame):
+        await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
+        await self.answer(frame, {"type": "pong"})
+
+    async def frame_sync(self, frame):
+        after = _int_field(frame, "after_rev")
+        result = await self.call(frame, self.changes_after, after=after)
+        if result is not None:
+            await self.answer(frame, {"type": "sync", **result})
+
+    def changes_after(self, after: int) -> dict:
+        rev = Room.objects.values_list("last_rev", flat=True).get(pk=self.room.pk)
+        messages, has_more = room_selectors.messages_after_rev(self.room, after)
+        payloads = [room_selectors.message_payload(message, moderator=self.access.can_moderate) for message in messages]
+        # Complete: the client is up to date with `rev`; otherwise it asks again after the last one.
+        return {"messages": payloads, "has_more": has_more, "rev": payloads[-1]["rev"] if has_more else rev}
+
+    async def frame_history(self, frame):
+        before = _int_field(frame, "before_seq", required=False, minimum=1)
+        result = await self.call(frame, self.history, before=before)
+        if result is not None:
+            await self.answer(frame, {"type": "history", **result})
+
+    def history(self, before: int | None) -> dict:
+        messages, has_more = room_selectors.messages_before(self.room, before)
+        moderator = self.access.can_moderate
+        return {
+            "messages": [room_selectors.message_payload(m, moderator=moderator) for m in messages],
+            "has_more": has_more,
+        }
+
+    async def frame_thread(self, frame):
+        seq = _int_field(frame, "seq", minimum=1)
+        result = await self.call(frame, self.thread, seq=seq)
+        if result is not None:
+            await self.answer(frame, {"type": "thread", **result})
+
+    def thread(self, seq: int) -> dict:
+        parent, replies = room_selectors.thread(self.room, seq)
+        moderator = self.access.can_moderate
+        return {
+            "parent": room_selectors.message_payload(parent, moderator=moderator),
+            "replies": [room_selectors.message_payload(reply, moderator=moderator) for reply in replies],
+        }
+
+    async def frame_post(self, frame):
+        client_id = _str_field(frame, "client_id", max_length=services.rooms.CLIENT_ID_MAX_LENGTH)
+        body = _str_field(frame, "body", max_length=MESSAGE_MAX_LENGTH * 2)
+        parent = _int_field(frame, "parent", required=False, minimum=1)
+        message = await self.call(
+            frame,
+            services.room_message_post,
+            room=self.room,
+            author=self.access.user,
+            body=body,
+            client_id=client_id,
+            parent_seq=parent,
+        )
+        if message is not None:
+            payload = await database_sync_to_async(self.payload)(message)
+            await self.answer(frame, {"type": "ack", "client_id": client_id, "message": payload})
+
+    def payload(self, message) -> dict:
+        return room_selectors.message_payload(
+            room_selectors.with_details(Message.objects.filter(pk=message.pk)).get(), moderator=self.access.can_moderate
+        )
+
+    async def on_message(self, frame, function, **kwargs):
+        """Find the message `seq` names, then run a service on it; answer with `done`."""
+        seq = _int_field(frame, "seq", minimum=1)
+
+        def find_and_run(**kwargs):
+            message = room_selectors.message_for_seq(self.room, seq)
+            return function(message=message, **kwargs)
+
+        result = await self.call(frame, find_and_run, **kwargs)
+        if result is not None:
+            await self.answer(frame, {"type": "done", "request": frame["type"], "seq": seq})
+
+    async def frame_edit(self, frame):
+        body = _str_field(frame, "body", max_length=MESSAGE_MAX_LENGTH * 2)
+        await self.on_message(frame, services.room_message_edit, actor=self.access.user, body=body)
+
+    async def frame_delete(self, frame):
+        await self.on_message(frame, services.room_message_delete, actor=self.access.user)
+
+    async def frame_react(self, frame):
+        emoji = _str_field(frame, "emoji", max_length=8)
+        on = frame.get("on")
+        if on is not None and not isinstance(on, bool):
+            raise FrameError("invalid_field", "'on' must be true, false or absent.", field="on")
+        await self.on_message(frame, services.room_message_react, actor=self.access.user, emoji=emoji, on=on)
+
+    async def frame_hide(self, frame):
+        hidden = frame.get("hidden")
+        if not isinstance(hidden, bool):
+            raise FrameError("invalid_field", "'hidden' must be true or false.", field="hidden")
+        await self.on_message(frame, services.room_message_hide, actor=self.access.user, hidden=hidden)
+
+    async def frame_report(self, frame):
+        reason = _str_field(frame, "reason", max_length=20)
+        note = _str_field(frame, "note", max_length=500, required=False)
+        await self.on_message(frame, services.room_message_report, reporter=self.access.user, reason=reason, note=note)
+
+    async def frame_read(self, frame):
+        seq = _int_field(frame, "seq")
+        position = await self.call(frame, services.room_read, person=self.access.user, room=self.room, seq=seq)
+        if position is not None:
+            await self.answer(frame, {"type": "read", "last_read_seq": position})
+
+    async def frame_mentions(self, frame):
+        query = _str_field(frame, "query", max_length=80, required=False)
+        people = await self.call(frame, room_selectors.mention_candidates, room=self.room, query=query)
+        if people is not None:
+            await self.answer(frame, {"type": "mentions", "people": people})
+
+    frame_handlers = {
+        "ping": frame_ping,
+        "sync": frame_sync,
+        "history": frame_history,
+        "thread": frame_thread,
+        "post": frame_post,
+        "edit": frame_edit,
+        "delete": frame_delete,
+        "react": frame_react,
+        "hide": frame_hide,
+        "report": frame_report,
+        "read": frame_read,
+        "mentions": frame_mentions,
+    }
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            await super().receive(text_data=text_data, bytes_data=bytes_data)
+        except FrameError as error:
+            frame_id = {}
+            try:
+                frame = json.loads(text_data)
+                frame_id = {key: frame[key] for key in ("id", "client_id") if key in frame}
+            except (TypeError, ValueError):
+                pass
+            await self.send_error(error.code, error.message, **error.extra, **frame_id)
+
+    # Channel-layer events ----------------------------------------------------------------------
+
+    async def room_message(self, event):
+        if time.monotonic() - self.checked_at > ACCESS_RECHECK_SECONDS and not await self.still_reading():
+            return
+        message = event["message"]
+        if event.get("removed") and self.access.can_moderate:
+            message = await database_sync_to_async(self.moderator_payload)(message["seq"])
+        content = {"type": "message", "rev": event["rev"], "message": message}
+        if event.get("parent"):
+            content["parent"] = event["parent"]
+        await self.send_json(content)
+
+    def moderator_payload(self, seq: int) -> dict:
+        return room_selectors.message_payload(room_selectors.message_for_seq(self.room, seq), moderator=True)
+
+    async def room_presence(self, event):
+        await self.send_json({"type": "presence", "online": event["online"]})
+
+    async def room_access_changed(self, event):
+        if event["person"] == self.user_id and await self.still_reading():
+            await self.send_state()
+
+    async def room_state(self, event):
+        if await self.still_reading():
+            await self.send_state()
+
+    async def send_state(self):
+        await self.send_json(
+            {
+                "type": "state",
+                "archived": self.room.is_archived,
+                "can_post": self.access.can_post,
+                "can_moderate": self.access.can_moderate,
+            }
+        )
+
+    async def notification_new(self, event):
+        """The person's own notifications travel on /ws/notifications/; a room socket ignores them."""
+
+    async def notifications_read(self, event):
+        """See notification_new."""

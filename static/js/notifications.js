@@ -92,5 +92,10 @@ if (anchor && region && "WebSocket" in window) {
         });
     };
 
+    // Pings keep this person counted as online (mentions then arrive here instead of by e-mail).
+    setInterval(() => {
+        if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+    }, 30000);
+
     connect();
 }
