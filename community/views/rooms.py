@@ -1,0 +1,393 @@
+"""Room pages: everything the live room does, as plain pages and forms (works without
+JavaScript; static/js/room.js enhances the same page). Thin: rules in `community.permissions`,
+changes in `community.services`; a refused change comes back as a message on the page.
+
+Every room URL goes through `room_view`: unknown rooms and a secret group's room are 404,
+anonymous visitors are sent to log in, people who may not read a room get 403 with the reason.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import permissions, services
+from ..forms.rooms import EditForm, MessageForm, MuteForm, NotifyForm, ReactForm, ReportForm
+from ..models import Attachment, Reaction, Report, Room, User
+from ..selectors import rooms as selectors
+
+
+def room_view(*, methods=("GET",)):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            room = selectors.room_for_slug(slug)
+            if not request.user.is_authenticated:
+                if room.kind == Room.Kind.GROUP and room.group.visibility == "secret":
+                    raise Http404
+                return redirect_to_login(request.get_full_path())
+            access = permissions.room_access(request.user, room)
+            if access.is_hidden:
+                raise Http404
+            if not access.can_read:
+                return render(request, "community/rooms/room_forbidden.html", {"room": room}, status=403)
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            return view(request, room, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _refused(request, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, PermissionDenied):
+        messages.error(request, _("You may not do that in this room."))
+        return
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _message_or_404(room: Room, seq: int):
+    return selectors.message_for_seq(room, seq)
+
+
+def _client_strings() -> dict:
+    """The words static/js/room.js shows, in the page's language."""
+    return {
+        "former_member": _("Former member"),
+        "edited": _("edited"),
+        "deleted": _("Message deleted"),
+        "hidden": _("Message hidden by a moderator"),
+        "original": _("Original text (visible to moderators)"),
+        "reactions": _("Reactions"),
+        "reply": _("Reply"),
+        "replies": _("Replies: %s"),
+        "react_with": _("React with"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "report": _("Report"),
+        "new_from": _("New message from %s:"),
+        "online": _("online"),
+        "offline": _("offline"),
+        "sending": _("Sending…"),
+        "reconnecting": _("Connection lost; reconnecting. Messages you missed will appear."),
+        "closed": _("You can no longer follow this room live. Reload the page."),
+        "emoji": [(emoji, str(Reaction.LABELS[emoji])) for emoji in Reaction.EMOJI],
+    }
+
+
+def _payloads(messages_, access):
+    return [(message, selectors.message_payload(message, moderator=access.can_moderate)) for message in messages_]
+
+
+def _post(request, room, access, *, parent_seq=None):
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            message = services.room_message_post(
+                room=room,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                client_id=form.cleaned_data["client_id"],
+                parent_seq=parent_seq,
+                files=form.cleaned_data["files"],
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        except PermissionDenied:
+            raise
+        else:
+            if parent_seq is None:
+                return form, redirect(f"{room.get_absolute_url()}#bericht-{message.seq}")
+            return form, redirect(f"{message.parent.get_absolute_url()}#bericht-{message.seq}")
+    return form, None
+
+
+# Room list --------------------------------------------------------------------------------------------
+
+
+@login_required
+def room_list(request):
+    summaries = selectors.rooms_for(request.user)
+    return render(
+        request,
+        "community/rooms/room_list.html",
+        {
+            "summaries": summaries,
+            "any_unread": any(summary.unread for summary in summaries),
+            "can_moderate": selectors.moderated_rooms(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rooms_read_all(request):
+    services.rooms_read_all(person=request.user)
+    messages.success(request, _("All rooms are marked as read."))
+    return redirect("community:rooms")
+
+
+# One room ---------------------------------------------------------------------------------------------
+
+
+@room_view(methods=("GET", "POST"))
+def room_detail(request, room, access):
+    form = MessageForm()
+    if request.method == "POST":
+        form, done = _post(request, room, access)
+        if done:
+            return done
+    state = services.room_state_get(person=request.user, room=room)
+    before = _int(request.GET.get("voor"))
+    start = _int(request.GET.get("vanaf"))
+    if start is not None:
+        page, has_newer = selectors.messages_from(room, start)
+        has_older = bool(page) and page[0].seq > 1
+    else:
+        page, has_older = selectors.messages_before(room, before)
+        has_newer = before is not None and before <= room.last_seq
+    first_unread = selectors.first_unread_seq(room, state.last_read_seq)
+    last_shown = max((message.seq for message in page), default=0)
+    if page and not has_newer and last_shown > state.last_read_seq:
+        # Seeing the newest messages on the page reads them; the socket keeps this up to date.
+        services.room_read(person=request.user, room=room, seq=room.last_seq)
+    online = selectors.online_ids(room)
+    return render(
+        request,
+        "community/rooms/room_detail.html",
+        {
+            "room": room,
+            "access": access,
+            "items": _payloads(page, access),
+            "older": page[0].seq if page and has_older else None,
+            "newer": page[-1].seq + 1 if page and has_newer else None,
+            "first_unread": first_unread,
+            "first_unread_on_page": first_unread is not None and any(m.seq == first_unread for m in page),
+            "unread_before_view": state.last_read_seq,
+            "form": form,
+            "notify_form": NotifyForm(initial={"notify": state.notify}),
+            "people": [(person, person.pk in online) for person in selectors.room_people(room)],
+            "reactions": Reaction.EMOJI,
+            "reaction_labels": Reaction.LABELS,
+            "mute_form": MuteForm() if access.can_moderate else None,
+            "room_strings": _client_strings(),
+            "muted_until": state.muted_until if state.is_muted else None,
+        },
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+@room_view(methods=("GET", "POST"))
+def room_message(request, room, access, seq):
+    """A message with its thread, and the form to reply."""
+    message = _message_or_404(room, seq)
+    if message.parent_id:
+        return redirect(f"{message.parent.get_absolute_url()}#bericht-{message.seq}")
+    form = MessageForm()
+    if request.method == "POST":
+        form, done = _post(request, room, access, parent_seq=message.seq)
+        if done:
+            return done
+    parent, replies = selectors.thread(room, seq)
+    return render(
+        request,
+        "community/rooms/message_thread.html",
+        {
+            "room": room,
+            "access": access,
+            "parent": (parent, selectors.message_payload(parent, moderator=access.can_moderate)),
+            "items": _payloads(replies, access),
+            "form": form,
+            "reactions": Reaction.EMOJI,
+            "reaction_labels": Reaction.LABELS,
+            "room_strings": _client_strings(),
+        },
+    )
+
+
+@room_view(methods=("GET", "POST"))
+def room_message_edit(request, room, access, seq):
+    message = _message_or_404(room, seq)
+    if message.author_id != request.user.pk or message.is_removed:
+        raise PermissionDenied
+    form = EditForm(request.POST or None, initial={"body": message.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_message_edit(actor=request.user, message=message, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, _("Your message has been changed."))
+            return redirect(_back_to(message))
+    return render(request, "community/rooms/message_edit.html", {"room": room, "message": message, "form": form})
+
+
+@room_view(methods=("GET", "POST"))
+def room_message_delete(request, room, access, seq):
+    message = _message_or_404(room, seq)
+    if message.author_id != request.user.pk:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.room_message_delete(actor=request.user, message=message)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Your message has been deleted."))
+        return redirect(_back_to(message))
+    return render(request, "community/rooms/message_delete.html", {"room": room, "message": message})
+
+
+@room_view(methods=("POST",))
+def room_message_react(request, room, access, seq):
+    message = _message_or_404(room, seq)
+    form = ReactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.room_message_react(actor=request.user, message=message, emoji=form.cleaned_data["emoji"])
+        except (ValidationError, PermissionDenied) as error:
+            _refused(request, error)
+    return redirect(_back_to(message))
+
+
+@room_view(methods=("GET", "POST"))
+def room_message_report(request, room, access, seq):
+    message = _message_or_404(room, seq)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_message_report(
+                reporter=request.user,
+                message=message,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you. The moderators of this room will look at the message."))
+            return redirect(_back_to(message))
+    return render(request, "community/rooms/message_report.html", {"room": room, "message": message, "form": form})
+
+
+@room_view(methods=("POST",))
+def room_message_hide(request, room, access, seq):
+    message = _message_or_404(room, seq)
+    hidden = request.POST.get("hidden") == "1"
+    services.room_message_hide(actor=request.user, message=message, hidden=hidden, note=request.POST.get("note", ""))
+    messages.success(request, _("The message is hidden.") if hidden else _("The message is visible again."))
+    return redirect((request.POST.get("next") == "moderation" and reverse("community:moderation")) or _back_to(message))
+
+
+@room_view(methods=("POST",))
+def room_read(request, room, access):
+    services.room_read(person=request.user, room=room, seq=_int(request.POST.get("seq")) or room.last_seq)
+    return redirect("community:rooms")
+
+
+@room_view(methods=("POST",))
+def room_notify(request, room, access):
+    form = NotifyForm(request.POST)
+    if form.is_valid():
+        services.room_notify_set(person=request.user, room=room, notify=form.cleaned_data["notify"])
+        messages.success(request, _("Your notification setting for this room has been saved."))
+    return redirect(room)
+
+
+@room_view(methods=("POST",))
+def room_mute(request, room, access):
+    if not access.can_moderate:
+        raise PermissionDenied
+    form = MuteForm(request.POST)
+    if form.is_valid():
+        person = get_object_or_404(User, pk=form.cleaned_data["person"])
+        try:
+            services.room_member_mute(
+                actor=request.user,
+                room=room,
+                person=person,
+                minutes=form.cleaned_data["minutes"] or None,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The mute of %(person)s has been saved.") % {"person": person})
+    return redirect(f"{room.get_absolute_url()}#leden")
+
+
+@room_view(methods=("POST",))
+def room_archive(request, room, access):
+    archived = request.POST.get("archived") == "1"
+    services.room_archive(actor=request.user, room=room, archived=archived)
+    messages.success(request, _("The room is archived.") if archived else _("The room is open again."))
+    return redirect(room)
+
+
+@room_view()
+def room_attachment(request, room, access, pk, name):
+    """Only people who may read the room get the file, as a download (never a public URL)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk, message__room=room)
+    if attachment.message.is_removed and not access.can_moderate:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _back_to(message) -> str:
+    anchor = f"#bericht-{message.seq}"
+    if message.parent_id:
+        return message.parent.get_absolute_url() + anchor
+    return message.room.get_absolute_url() + anchor
+
+
+# Moderation ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def moderation(request):
+    rooms = selectors.moderated_rooms(request.user)
+    if not rooms.exists():
+        raise PermissionDenied
+    reports = selectors.open_reports(request.user)
+    return render(
+        request,
+        "community/rooms/moderation.html",
+        {
+            "reports": [(report, selectors.message_payload(report.message, moderator=True)) for report in reports],
+            "log": selectors.moderation_log(rooms),
+            "muted": selectors.muted_members(rooms),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_dismiss(request, pk):
+    report = get_object_or_404(Report.objects.select_related("message__room__group"), pk=pk)
+    try:
+        services.room_report_dismiss(actor=request.user, report=report, note=request.POST.get("note", ""))
+    except Room.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("The report has been dismissed."))
+    return redirect("community:moderation")
