@@ -1,0 +1,288 @@
+// Live discussion room: enhances the plain room page (which works without JavaScript).
+// Protocol and guarantees: docs/realtime.md. The database is the record; this client keeps
+// the highest `rev` it is sure of, asks for everything after it on every (re)connect and
+// whenever live traffic skips a number, and shows each message once, in its newest state.
+const list = document.querySelector("[data-room-socket]");
+
+if (list && "WebSocket" in window) {
+    const strings = JSON.parse(document.getElementById("room-strings").textContent);
+    const roomId = list.dataset.room;
+    const slug = list.dataset.roomSlug;
+    const me = Number(list.dataset.user);
+    const threadSeq = list.dataset.thread ? Number(list.dataset.thread) : null;
+    const live = list.dataset.live === "1";
+    const announcer = document.getElementById("room-announcer");
+    const status = document.querySelector("[data-room-connection]");
+    const composer = document.querySelector("[data-composer]");
+    const CLOSE_FINAL = new Set([4401, 4403, 4404]);
+    let lastRev = Number(list.dataset.lastRev);
+    let socket = null;
+    let attempt = 0;
+    let pending = null; // the post waiting for its ack: {client_id, body, parent}
+    const known = new Map(); // seq -> rev shown
+
+    list.querySelectorAll("li[data-seq]").forEach((item) => known.set(Number(item.dataset.seq), Number(item.dataset.rev)));
+
+    const setStatus = (text) => {
+        if (!status) return;
+        status.textContent = text;
+        status.hidden = !text;
+    };
+    const send = (frame) => {
+        if (socket && socket.readyState === WebSocket.OPEN) {
+            socket.send(JSON.stringify(frame));
+            return true;
+        }
+        return false;
+    };
+    const roomUrl = (suffix) => `/gemeenschap/gesprekken/${slug}/${suffix}`;
+
+    const element = (tag, className, text) => {
+        const node = document.createElement(tag);
+        if (className) node.className = className;
+        if (text !== undefined) node.textContent = text;
+        return node;
+    };
+
+    const render = (message) => {
+        const item = element("li", "message-item");
+        if (message.deleted || message.hidden) item.classList.add("message-item--removed");
+        item.id = `bericht-${message.seq}`;
+        item.dataset.seq = message.seq;
+        item.dataset.rev = message.rev;
+        const meta = element("p", "message-item__meta");
+        meta.append(element("strong", "message-item__author", message.author ? message.author.name : strings.former_member), " ");
+        const when = element("a", "message-item__time");
+        when.href = roomUrl(`${message.parent || message.seq}/`);
+        const time = element("time", "", new Date(message.created_at).toLocaleString(document.documentElement.lang || "nl-BE", { dateStyle: "long", timeStyle: "short" }));
+        time.dateTime = message.created_at;
+        when.append(time);
+        meta.append(when);
+        if (message.edited && !message.deleted) meta.append(" ", element("span", "message-item__edited", strings.edited));
+        item.append(meta);
+        if (message.deleted) item.append(element("p", "message-item__removed", strings.deleted));
+        else if (message.hidden) item.append(element("p", "message-item__removed", strings.hidden));
+        if (message.body_html) {
+            const body = element("div", "message-item__body");
+            body.innerHTML = message.body_html; // sanitised on the server (nh3)
+            item.append(body);
+        }
+        if (message.original_html) {
+            const details = element("details", "message-item__original");
+            details.append(element("summary", "", strings.original));
+            const original = element("div");
+            original.innerHTML = message.original_html;
+            details.append(original);
+            item.append(details);
+        }
+        if (message.attachments.length) {
+            const files = element("ul", "message-item__files");
+            message.attachments.forEach((file) => {
+                const li = element("li");
+                const link = element("a", "", file.name);
+                link.href = file.url;
+                link.setAttribute("download", "");
+                li.append(link);
+                files.append(li);
+            });
+            item.append(files);
+        }
+        if (message.reactions.length) {
+            const reactions = element("ul", "reactions");
+            reactions.setAttribute("aria-label", strings.reactions);
+            message.reactions.forEach((reaction) => reactions.append(element("li", "", `${reaction.emoji} ${reaction.count}`)));
+            item.append(reactions);
+        }
+        if (threadSeq === null && !message.parent) {
+            const thread = element("p", "message-item__thread");
+            const link = element("a", "", message.reply_count ? strings.replies.replace("%s", message.reply_count) : strings.reply);
+            link.href = roomUrl(`${message.seq}/`);
+            thread.append(link);
+            item.append(thread);
+        }
+        if (!message.deleted && !message.hidden) {
+            const actions = element("div", "message-item__actions");
+            if (list.dataset.canPost === "1") {
+                strings.emoji.forEach(([emoji, label]) => {
+                    const button = element("button", "reaction-button");
+                    button.type = "button";
+                    button.title = label;
+                    button.append(element("span", "", emoji), element("span", "visually-hidden", ` ${strings.react_with} ${label}`));
+                    button.firstChild.setAttribute("aria-hidden", "true");
+                    button.addEventListener("click", () => send({ type: "react", seq: message.seq, emoji }));
+                    actions.append(button);
+                });
+            }
+            const own = message.author && message.author.id === me;
+            const links = own ? [["edit", "bewerken/"], ["delete", "verwijderen/"]] : [["report", "melden/"]];
+            links.forEach(([label, path]) => {
+                const link = element("a", "", strings[label]);
+                link.href = roomUrl(`${message.seq}/${path}`);
+                actions.append(" ", link);
+            });
+            item.append(actions);
+        }
+        return item;
+    };
+
+    const belongsHere = (message) => (threadSeq === null ? message.parent === null : message.parent === threadSeq);
+
+    const apply = (message) => {
+        if (!belongsHere(message)) return;
+        const shown = known.get(message.seq);
+        if (shown !== undefined && shown >= message.rev) return; // already this state or newer
+        const current = document.getElementById(`bericht-${message.seq}`);
+        const item = render(message);
+        if (current) {
+            current.replaceWith(item);
+        } else {
+            if (!live) return; // an older page: new messages are on the newest page
+            list.querySelector("[data-empty]")?.remove();
+            const after = [...list.querySelectorAll("li[data-seq]")].find((node) => Number(node.dataset.seq) > message.seq);
+            list.insertBefore(item, after || null);
+            if (!message.author || message.author.id !== me) {
+                const who = message.author ? message.author.name : strings.former_member;
+                announcer.textContent = `${strings.new_from.replace("%s", who)} ${item.querySelector(".message-item__body")?.textContent || ""}`;
+            }
+        }
+        known.set(message.seq, message.rev);
+    };
+
+    const updateParent = (parent) => {
+        if (!parent || threadSeq !== null) return;
+        const link = document.querySelector(`#bericht-${parent.seq} .message-item__thread a`);
+        if (link) link.textContent = strings.replies.replace("%s", parent.reply_count);
+    };
+
+    let readTimer = null;
+    const markRead = () => {
+        if (document.visibilityState !== "visible" || !live) return;
+        clearTimeout(readTimer);
+        readTimer = setTimeout(() => {
+            const highest = Math.max(0, ...known.keys());
+            if (highest) send({ type: "read", seq: highest });
+        }, 500);
+    };
+
+    const sync = () => send({ type: "sync", after_rev: lastRev });
+
+    const handle = (frame) => {
+        switch (frame.type) {
+            case "hello":
+                setStatus("");
+                if (frame.rev > lastRev) sync();
+                if (pending) send({ type: "post", ...pending }); // same client_id: never twice
+                markRead();
+                break;
+            case "message":
+                apply(frame.message);
+                updateParent(frame.parent);
+                if (frame.rev === lastRev + 1) lastRev = frame.rev;
+                else if (frame.rev > lastRev + 1) sync(); // a gap: something was not delivered
+                markRead();
+                break;
+            case "sync":
+                frame.messages.forEach(apply);
+                if (frame.has_more) {
+                    send({ type: "sync", after_rev: frame.rev });
+                } else {
+                    lastRev = Math.max(lastRev, frame.rev);
+                }
+                markRead();
+                break;
+            case "ack":
+                if (pending && frame.client_id === pending.client_id) {
+                    apply(frame.message);
+                    pending = null;
+                    composer.querySelector("textarea").value = "";
+                    composer.querySelector("input[name=client_id]").value = crypto.randomUUID().replaceAll("-", "");
+                    composerStatus("");
+                }
+                break;
+            case "presence":
+                document.querySelectorAll("[data-people] li[data-person]").forEach((li) => {
+                    const online = frame.online.some((person) => String(person.id) === li.dataset.person);
+                    const badge = li.querySelector("[data-presence]");
+                    badge.classList.toggle("presence--online", online);
+                    badge.textContent = online ? strings.online : strings.offline;
+                });
+                break;
+            case "state":
+                list.dataset.canPost = frame.can_post ? "1" : "0";
+                if (composer) composer.hidden = !frame.can_post;
+                break;
+            case "error":
+                if (pending && frame.client_id === pending.client_id) {
+                    pending = null;
+                    composerStatus(frame.message);
+                } else if (frame.code !== "invalid_field") {
+                    setStatus(frame.message);
+                }
+                break;
+            default:
+                break;
+        }
+    };
+
+    const composerStatus = (text) => {
+        const node = composer && composer.querySelector("[data-composer-status]");
+        if (node) node.textContent = text;
+    };
+
+    let retryTimer = null;
+    const connect = () => {
+        clearTimeout(retryTimer);
+        const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+        socket = new WebSocket(`${scheme}://${window.location.host}/ws/rooms/${roomId}/`);
+        socket.addEventListener("open", () => {
+            attempt = 0;
+            document.documentElement.dataset.roomSocket = "open";
+        });
+        socket.addEventListener("message", (event) => {
+            try {
+                handle(JSON.parse(event.data));
+            } catch (error) {
+                console.warn("Samenhuis: unreadable room frame", error);
+            }
+        });
+        socket.addEventListener("close", (event) => {
+            document.documentElement.dataset.roomSocket = "closed";
+            if (CLOSE_FINAL.has(event.code)) {
+                setStatus(strings.closed);
+                if (composer) composer.hidden = true;
+                return;
+            }
+            setStatus(strings.reconnecting);
+            const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+            attempt += 1;
+            retryTimer = setTimeout(connect, delay);
+        });
+    };
+
+    // The browser knows before the socket does: drop it at once, and come back as soon as the
+    // network does (the sync after hello fills in what was missed).
+    window.addEventListener("offline", () => socket && socket.close());
+    window.addEventListener("online", () => {
+        if (!socket || socket.readyState === WebSocket.CLOSED) {
+            attempt = 0;
+            connect();
+        }
+    });
+
+    if (composer) {
+        composer.addEventListener("submit", (event) => {
+            const files = composer.querySelector("input[type=file]");
+            if (files && files.files.length) return; // attachments go through the plain form
+            if (!socket || socket.readyState !== WebSocket.OPEN) return; // the form still works
+            event.preventDefault();
+            if (pending) return;
+            const body = composer.querySelector("textarea").value;
+            pending = { client_id: composer.querySelector("input[name=client_id]").value, body, parent: threadSeq };
+            composerStatus(strings.sending);
+            send({ type: "post", ...pending });
+        });
+    }
+    document.addEventListener("visibilitychange", markRead);
+    setInterval(() => send({ type: "ping" }), 30000);
+    connect();
+}
