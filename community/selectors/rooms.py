@@ -184,10 +184,14 @@ def room_people(room: Room) -> list[User]:
 
 
 def mention_candidates(room: Room, query: str, *, limit: int = 8) -> list[dict]:
+    """Readers of the room one of whose names starts with `query` ("be" finds Ben Bosmans and
+    An Beckers, not Ada Heberle)."""
     query = query.strip()
     people = permissions.room_readers(room).select_related("profile").filter(profile__isnull=False)
     if query:
-        people = people.filter(profile__display_name__icontains=query)
+        people = people.filter(
+            Q(profile__display_name__istartswith=query) | Q(profile__display_name__icontains=f" {query}")
+        )
     people = people.order_by("profile__display_name")[:limit]
     return [{"id": person.pk, "name": person.display_name} for person in people]
 

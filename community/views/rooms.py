@@ -80,6 +80,9 @@ def _client_strings() -> dict:
         "sending": _("Sending…"),
         "reconnecting": _("Connection lost; reconnecting. Messages you missed will appear."),
         "closed": _("You can no longer follow this room live. Reload the page."),
+        "mention_options": _("Suggestions: %s. Choose with the arrow keys and Enter; Escape closes."),
+        "mention_none": _("Nobody in this room matches."),
+        "mention_list": _("People to mention"),
         "emoji": [(emoji, str(Reaction.LABELS[emoji])) for emoji in Reaction.EMOJI],
     }
 

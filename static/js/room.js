@@ -199,6 +199,9 @@ if (list && "WebSocket" in window) {
                     composerStatus("");
                 }
                 break;
+            case "mentions":
+                if (mentions) mentions.show(frame);
+                break;
             case "presence":
                 document.querySelectorAll("[data-people] li[data-person]").forEach((li) => {
                     const online = frame.online.some((person) => String(person.id) === li.dataset.person);
@@ -282,6 +285,101 @@ if (list && "WebSocket" in window) {
             send({ type: "post", ...pending });
         });
     }
+    // @mentions: typing "@" and part of a name offers the people who may read this room (the
+    // server chooses them); arrows move, Enter or Tab inserts @**Name**, Escape closes. The
+    // textarea keeps focus throughout and points at the active option (aria-activedescendant).
+    const mentionInput = composer && composer.querySelector("[data-mention-input]");
+    const mentions = mentionInput && (() => {
+        const box = element("ul", "mention-options");
+        box.id = `${mentionInput.id}-mentions`;
+        box.setAttribute("role", "listbox");
+        box.setAttribute("aria-label", strings.mention_list);
+        box.hidden = true;
+        mentionInput.after(box);
+        mentionInput.setAttribute("aria-autocomplete", "list");
+        mentionInput.setAttribute("aria-controls", box.id);
+        let asked = 0;
+        let token = null; // {start, end} of "@query" in the textarea
+        let people = [];
+        let active = -1;
+
+        const close = () => {
+            box.hidden = true;
+            box.replaceChildren();
+            people = [];
+            active = -1;
+            token = null;
+            mentionInput.removeAttribute("aria-activedescendant");
+        };
+        const highlight = (index) => {
+            active = index;
+            box.querySelectorAll("[role=option]").forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+            mentionInput.setAttribute("aria-activedescendant", `${box.id}-${index}`);
+        };
+        const choose = (index) => {
+            const person = people[index];
+            if (!person || !token) return;
+            const text = mentionInput.value;
+            const inserted = `@**${person.name}** `;
+            mentionInput.value = text.slice(0, token.start) + inserted + text.slice(token.end);
+            const caret = token.start + inserted.length;
+            mentionInput.setSelectionRange(caret, caret);
+            close();
+            composerStatus("");
+        };
+        const query = () => {
+            const caret = mentionInput.selectionStart;
+            const before = mentionInput.value.slice(0, caret);
+            const match = /(^|\s)@([^\s@*]{0,40})$/.exec(before);
+            if (!match) return close();
+            token = { start: caret - match[2].length - 1, end: caret };
+            asked += 1;
+            send({ type: "mentions", query: match[2], id: `mentions-${asked}` });
+        };
+        mentionInput.addEventListener("input", query);
+        mentionInput.addEventListener("blur", () => setTimeout(close, 150));
+        mentionInput.addEventListener("keydown", (event) => {
+            if (box.hidden || !people.length) return;
+            if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+                event.preventDefault();
+                const step = event.key === "ArrowDown" ? 1 : -1;
+                highlight((active + step + people.length) % people.length);
+            } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+                event.preventDefault();
+                choose(active);
+            } else if (event.key === "Escape") {
+                event.preventDefault();
+                close();
+            }
+        });
+        return {
+            show(frame) {
+                if (frame.id !== `mentions-${asked}` || !token) return; // an older answer
+                people = frame.people;
+                box.replaceChildren();
+                people.forEach((person, index) => {
+                    const option = element("li", "mention-options__option", person.name);
+                    option.id = `${box.id}-${index}`;
+                    option.setAttribute("role", "option");
+                    option.setAttribute("aria-selected", "false");
+                    option.addEventListener("mousedown", (event) => {
+                        event.preventDefault(); // keep focus in the textarea
+                        choose(index);
+                    });
+                    box.append(option);
+                });
+                box.hidden = !people.length;
+                if (people.length) {
+                    highlight(0);
+                    composerStatus(strings.mention_options.replace("%s", people.length));
+                } else {
+                    mentionInput.removeAttribute("aria-activedescendant");
+                    composerStatus(strings.mention_none);
+                }
+            },
+        };
+    })();
+
     document.addEventListener("visibilitychange", markRead);
     setInterval(() => send({ type: "ping" }), 30000);
     connect();

@@ -2,11 +2,16 @@
 goes offline, A posts three messages, B comes back and sees all three, in order, once. The room
 is used by keyboard alone, new messages are announced in a live region, and axe finds nothing."""
 
+import os
 import re
 
+import pytest
+
+from community.models import Notification
 from tests.browser.test_group_journey import log_in
 from tests.community.rooms import thematic_room
 from tests.factories import UserFactory
+from tests.support.servers import DaphneServer
 
 
 def open_room(browser, server, user, room):
@@ -71,3 +76,76 @@ def test_live_room_offline_and_back(browser, server, assert_accessible):
 
     context_a.close()
     context_b.close()
+
+
+def test_mention_by_keyboard_then_thread_edit_report_and_moderation_pages(browser, server, assert_accessible):
+    """@ offers the room's readers; arrows and Enter insert the mention; the mentioned person is
+    told. The message's own pages (thread, edit, report) and the moderators' queue pass axe."""
+    anna = UserFactory(email="anna@huis.test", profile="Anna Aerts")
+    ben = UserFactory(email="ben@huis.test", profile="Ben Bosmans")
+    UserFactory(email="bert@huis.test", profile="Bert Baeten")
+    admin = UserFactory(email="admin@huis.test", profile="Ada Admin", is_superuser=True)
+    room = thematic_room()
+
+    context_a, page_a = open_room(browser, server, anna, room)
+    textarea = page_a.locator("textarea[name='body']")
+    textarea.focus()
+    page_a.keyboard.type("Vraag voor @Be")
+    options = page_a.get_by_role("listbox", name="Te vermelden personen").get_by_role("option")
+    options.first.wait_for()
+    assert options.all_inner_texts() == ["Ben Bosmans", "Bert Baeten"]
+    assert textarea.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
+    assert "Suggesties: 2" in page_a.locator("[data-composer-status]").inner_text()
+    page_a.keyboard.press("ArrowDown")
+    page_a.keyboard.press("ArrowUp")
+    page_a.keyboard.press("Enter")
+    assert textarea.input_value() == "Vraag voor @**Ben Bosmans** "
+    assert page_a.get_by_role("listbox").is_hidden()
+    page_a.keyboard.type("hoe pakken jullie dat aan?")
+    page_a.keyboard.press("Tab")
+    page_a.keyboard.press("Tab")
+    page_a.keyboard.press("Enter")
+    page_a.wait_for_function("() => document.querySelector(\"textarea[name='body']\").value === ''")
+    mention = page_a.locator(".message-list li[data-seq] span[data-person]").first
+    assert mention.inner_text() == "@Ben Bosmans"
+    told = Notification.objects.get(recipient=ben)
+    assert told.text.startswith("Anna Aerts noemde je in")
+
+    # Ben answers in the thread, then reports; his own pages are axe-clean.
+    context_b, page_b = open_room(browser, server, ben, room)
+    seq = page_b.locator(".message-list li[data-seq]").last.get_attribute("data-seq")
+    page_b.goto(f"{room.get_absolute_url()}{seq}/")
+    assert_accessible(page_b)
+    page_b.goto(f"{room.get_absolute_url()}{seq}/melden/")
+    assert_accessible(page_b)
+    page_b.get_by_label("Het is reclame of spam").check()
+    page_b.get_by_role("button", name="Melden", exact=True).click()
+    page_a.goto(f"{room.get_absolute_url()}{seq}/bewerken/")
+    assert_accessible(page_a)
+
+    context_m, page_m = open_room(browser, server, admin, room)
+    page_m.goto("/gemeenschap/moderatie/")
+    assert page_m.get_by_role("heading", level=1).inner_text() == "Moderatie"
+    assert "Vraag voor" in page_m.locator("main").inner_text()
+    assert_accessible(page_m)
+    for context in (context_a, context_b, context_m):
+        context.close()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL: two Daphne processes share Redis")
+def test_message_crosses_two_daphne_processes_through_redis(browser, server, mail_dir):
+    """A reads on one Daphne process, B posts through another; Redis carries the announcement."""
+    anna = UserFactory(email="anna@huis.test", profile="Anna Aerts")
+    ben = UserFactory(email="ben@huis.test", profile="Ben Bosmans")
+    room = thematic_room()
+    context_a, page_a = open_room(browser, server, anna, room)
+    second = DaphneServer(mail_dir=mail_dir).start()
+    try:
+        context_b, page_b = open_room(browser, second, ben, room)
+        post_by_keyboard(page_b, "Over de brug tussen twee processen")
+        page_a.wait_for_function("() => document.body.innerText.includes('tussen twee processen')")
+        assert shown_texts(page_a) == ["Over de brug tussen twee processen"]
+        context_b.close()
+    finally:
+        second.stop()
+    context_a.close()

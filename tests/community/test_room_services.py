@@ -372,3 +372,6 @@ def test_mention_candidates_are_people_who_may_read_the_room():
         "Annemie Buiten",
         "Annelies Lid",
     }
+    # A name matches from the start of one of its words, not from its middle.
+    assert [p["name"] for p in selectors.mention_candidates(room, "lid")] == ["Annelies Lid"]
+    assert selectors.mention_candidates(room, "nnel") == []
