@@ -12,6 +12,7 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import translation
@@ -149,8 +150,18 @@ class NotificationConsumer(FrameConsumer):
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
-# Announcements are delivered without a query; the reader's access is re-read at least this often.
-ACCESS_RECHECK_SECONDS = 5.0
+# Announcements are delivered without a query: removals, archiving and deactivation are
+# announced to the socket (room.access_changed, room.state, sockets.close). In case such an
+# announcement is lost, the person's access is also re-read at least this often.
+ACCESS_RECHECK_SECONDS = 30.0
+ACCESS_LOST = object()
+
+
+def in_worker(function):
+    """Run a room socket's database work in the thread pool. database_sync_to_async's default
+    runs every socket's work in one shared thread, so two hundred sockets would queue behind
+    each other's posts; the pool lets their database round trips overlap."""
+    return database_sync_to_async(function, thread_sensitive=False)
 
 
 def _int_field(frame: dict, name: str, *, required: bool = True, minimum: int = 0) -> int | None:
@@ -180,12 +191,15 @@ class RoomConsumer(FrameConsumer):
 
     Subscribes to the room's group before it answers `hello` with the room's current `rev`, so
     a change made in between arrives live, in the client's `sync`, or both (the client keeps the
-    newest state of each message). Every client frame re-reads the person's access; a removal
-    from the group closes the socket with 4403 as soon as the announcement arrives."""
+    newest state of each message). Every client frame re-reads the person's access in the same
+    database round as its work (`call`); a removal from the group closes the socket with 4403
+    as soon as the announcement arrives."""
 
     room = None
     access = None
+    user = None  # read once, for the name on messages; access re-reads who they are
     user_id = None
+    checked_at = 0.0
 
     async def connect(self):
         user = self.scope.get("user")
@@ -199,13 +213,13 @@ class RoomConsumer(FrameConsumer):
         if not translation.check_for_language(self.language):
             self.language = settings.LANGUAGE_CODE
         room_id = self.scope["url_route"]["kwargs"]["room_id"]
-        if not await self.load_access(room_id):
+        if not await in_worker(self.load_access)(room_id):
             await self.accept()
             return await self.close(code=self.refusal_code())
         await self.channel_layer.group_add(self.room.channel_group, self.channel_name)
         await self.channel_layer.group_add(services.user_group_name(self.user_id), self.channel_name)
         await self.accept()
-        hello = await self.join()
+        hello = await in_worker(self.join)()
         await self.send_json(hello)
         await self.announce_presence()
 
@@ -213,7 +227,7 @@ class RoomConsumer(FrameConsumer):
         if self.room is not None and self.access is not None and self.access.can_read:
             await self.channel_layer.group_discard(self.room.channel_group, self.channel_name)
             await self.channel_layer.group_discard(services.user_group_name(self.user_id), self.channel_name)
-            await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
+            await in_worker(services.presence_leave)(channel_name=self.channel_name)
             await self.announce_presence()
 
     def refusal_code(self) -> int:
@@ -223,21 +237,25 @@ class RoomConsumer(FrameConsumer):
             return CLOSE_UNAUTHENTICATED
         return CLOSE_FORBIDDEN
 
-    @database_sync_to_async
     def load_access(self, room_id: int) -> bool:
+        """Read the room and the person's access to it (two queries)."""
         room = Room.objects.select_related("group").filter(pk=room_id).first()
         if room is None:
             self.access = None
             return False
         self.room = room
-        self.access = permissions.room_access(User.objects.get(pk=self.user_id), room)
+        return self.refresh_access()
+
+    def refresh_access(self) -> bool:
+        """Re-read the person's access to the room already loaded (one query)."""
+        if self.user is None:
+            self.user = User.objects.select_related("profile").filter(pk=self.user_id).first() or AnonymousUser()
+        self.access = permissions.room_access(self.user, self.room)
         self.checked_at = time.monotonic()
         return self.access.can_read
 
-    async def still_reading(self) -> bool:
-        """Re-read access; close the socket (after an error frame) when it is gone."""
-        if await self.load_access(self.room.pk):
-            return True
+    async def refuse(self):
+        """The person may no longer read the room: say why and close."""
         code = self.refusal_code()
         if code == CLOSE_UNAUTHENTICATED:
             await self.send_error("unauthenticated", "This account can no longer use the socket.")
@@ -246,12 +264,19 @@ class RoomConsumer(FrameConsumer):
         else:
             await self.send_error("forbidden", "You may no longer read this room.")
         await self.close(code=code)
+
+    async def still_reading(self) -> bool:
+        """Re-read the room and the access; close the socket (after an error frame) when it is gone."""
+        if await in_worker(self.load_access)(self.room.pk):
+            return True
+        await self.refuse()
         return False
 
     async def frame_allowed(self, frame) -> bool:
-        return await self.still_reading()
+        # Known frames re-read access inside `call`, in the same round as their work; anything
+        # else is checked here before it is answered.
+        return frame["type"] in self.frame_handlers or await self.still_reading()
 
-    @database_sync_to_async
     def join(self) -> dict:
         services.presence_join(channel_name=self.channel_name, person=User(pk=self.user_id), room=self.room)
         room = Room.objects.get(pk=self.room.pk)
@@ -268,7 +293,7 @@ class RoomConsumer(FrameConsumer):
         }
 
     async def announce_presence(self):
-        online = await database_sync_to_async(room_selectors.online_people)(self.room)
+        online = await in_worker(room_selectors.online_people)(self.room)
         await self.channel_layer.group_send(self.room.channel_group, {"type": "room.presence", "online": online})
 
     # Client frames ---------------------------------------------------------------------------
@@ -278,17 +303,20 @@ class RoomConsumer(FrameConsumer):
             content["id"] = frame["id"]
         await self.send_json(content)
 
-    async def call(self, frame, function, **kwargs):
-        """Run a service or selector in a thread, in the reader's language; a refusal becomes an
-        error frame (with the frame's `id`, and `client_id` for posts) and None is returned."""
+    async def call(self, frame, work):
+        """Re-read the person's access, then run `work(access)`, in one worker thread and in the
+        reader's language. A refusal becomes an error frame (with the frame's `id`, and
+        `client_id` for posts) and None is returned; lost access closes the socket."""
         ids = {key: frame[key] for key in ("id", "client_id") if key in frame}
 
         def run():
             with translation.override(self.language):
-                return function(**kwargs)
+                if not self.refresh_access():
+                    return ACCESS_LOST
+                return work(self.access)
 
         try:
-            return await database_sync_to_async(run)()
+            result = await in_worker(run)()
         except services.RateLimited as error:
             await self.send_error("rate_limited", error.messages[0], retry_after=error.retry_after, **ids)
         except ValidationError as error:
@@ -297,48 +325,52 @@ class RoomConsumer(FrameConsumer):
             await self.send_error("forbidden", "You may not do this in this room.", **ids)
         except (Http404, Room.DoesNotExist, Message.DoesNotExist):
             await self.send_error("not_found", "There is no such message in this room.", **ids)
+        else:
+            if result is not ACCESS_LOST:
+                return result
+            await self.refuse()
         return None
 
     async def frame_ping(self, frame):
-        await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
-        await self.answer(frame, {"type": "pong"})
+        done = await self.call(frame, lambda access: services.presence_touch(channel_name=self.channel_name) or True)
+        if done:
+            await self.answer(frame, {"type": "pong"})
 
     async def frame_sync(self, frame):
         after = _int_field(frame, "after_rev")
-        result = await self.call(frame, self.changes_after, after=after)
+        result = await self.call(frame, lambda access: self.changes_after(after, access))
         if result is not None:
             await self.answer(frame, {"type": "sync", **result})
 
-    def changes_after(self, after: int) -> dict:
+    def changes_after(self, after: int, access) -> dict:
         rev = Room.objects.values_list("last_rev", flat=True).get(pk=self.room.pk)
         messages, has_more = room_selectors.messages_after_rev(self.room, after)
-        payloads = [room_selectors.message_payload(message, moderator=self.access.can_moderate) for message in messages]
+        payloads = [room_selectors.message_payload(message, moderator=access.can_moderate) for message in messages]
         # Complete: the client is up to date with `rev`; otherwise it asks again after the last one.
         return {"messages": payloads, "has_more": has_more, "rev": payloads[-1]["rev"] if has_more else rev}
 
     async def frame_history(self, frame):
         before = _int_field(frame, "before_seq", required=False, minimum=1)
-        result = await self.call(frame, self.history, before=before)
+        result = await self.call(frame, lambda access: self.history(before, access))
         if result is not None:
             await self.answer(frame, {"type": "history", **result})
 
-    def history(self, before: int | None) -> dict:
+    def history(self, before: int | None, access) -> dict:
         messages, has_more = room_selectors.messages_before(self.room, before)
-        moderator = self.access.can_moderate
         return {
-            "messages": [room_selectors.message_payload(m, moderator=moderator) for m in messages],
+            "messages": [room_selectors.message_payload(m, moderator=access.can_moderate) for m in messages],
             "has_more": has_more,
         }
 
     async def frame_thread(self, frame):
         seq = _int_field(frame, "seq", minimum=1)
-        result = await self.call(frame, self.thread, seq=seq)
+        result = await self.call(frame, lambda access: self.thread(seq, access))
         if result is not None:
             await self.answer(frame, {"type": "thread", **result})
 
-    def thread(self, seq: int) -> dict:
+    def thread(self, seq: int, access) -> dict:
         parent, replies = room_selectors.thread(self.room, seq)
-        moderator = self.access.can_moderate
+        moderator = access.can_moderate
         return {
             "parent": room_selectors.message_payload(parent, moderator=moderator),
             "replies": [room_selectors.message_payload(reply, moderator=moderator) for reply in replies],
@@ -348,70 +380,77 @@ class RoomConsumer(FrameConsumer):
         client_id = _str_field(frame, "client_id", max_length=services.rooms.CLIENT_ID_MAX_LENGTH)
         body = _str_field(frame, "body", max_length=MESSAGE_MAX_LENGTH * 2)
         parent = _int_field(frame, "parent", required=False, minimum=1)
-        message = await self.call(
-            frame,
-            services.room_message_post,
-            room=self.room,
-            author=self.access.user,
-            body=body,
-            client_id=client_id,
-            parent_seq=parent,
-        )
-        if message is not None:
-            payload = await database_sync_to_async(self.payload)(message)
+
+        def post(access):
+            message = services.room_message_post(
+                room=self.room, author=access.user, body=body, client_id=client_id, parent_seq=parent, access=access
+            )
+            return room_selectors.message_payload(message, moderator=access.can_moderate)
+
+        payload = await self.call(frame, post)
+        if payload is not None:
             await self.answer(frame, {"type": "ack", "client_id": client_id, "message": payload})
 
-    def payload(self, message) -> dict:
-        return room_selectors.message_payload(
-            room_selectors.with_details(Message.objects.filter(pk=message.pk)).get(), moderator=self.access.can_moderate
-        )
-
-    async def on_message(self, frame, function, **kwargs):
-        """Find the message `seq` names, then run a service on it; answer with `done`."""
+    async def on_message(self, frame, work):
+        """Find the message `seq` names, then run `work(access, message)`; answer with `done`."""
         seq = _int_field(frame, "seq", minimum=1)
-
-        def find_and_run(**kwargs):
-            message = room_selectors.message_for_seq(self.room, seq)
-            return function(message=message, **kwargs)
-
-        result = await self.call(frame, find_and_run, **kwargs)
+        result = await self.call(
+            frame, lambda access: work(access, room_selectors.message_for_seq(self.room, seq)) or True
+        )
         if result is not None:
             await self.answer(frame, {"type": "done", "request": frame["type"], "seq": seq})
 
     async def frame_edit(self, frame):
         body = _str_field(frame, "body", max_length=MESSAGE_MAX_LENGTH * 2)
-        await self.on_message(frame, services.room_message_edit, actor=self.access.user, body=body)
+        await self.on_message(
+            frame, lambda access, message: services.room_message_edit(message=message, actor=access.user, body=body)
+        )
 
     async def frame_delete(self, frame):
-        await self.on_message(frame, services.room_message_delete, actor=self.access.user)
+        await self.on_message(
+            frame, lambda access, message: services.room_message_delete(message=message, actor=access.user)
+        )
 
     async def frame_react(self, frame):
         emoji = _str_field(frame, "emoji", max_length=8)
         on = frame.get("on")
         if on is not None and not isinstance(on, bool):
             raise FrameError("invalid_field", "'on' must be true, false or absent.", field="on")
-        await self.on_message(frame, services.room_message_react, actor=self.access.user, emoji=emoji, on=on)
+        await self.on_message(
+            frame,
+            lambda access, message: services.room_message_react(message=message, actor=access.user, emoji=emoji, on=on),
+        )
 
     async def frame_hide(self, frame):
         hidden = frame.get("hidden")
         if not isinstance(hidden, bool):
             raise FrameError("invalid_field", "'hidden' must be true or false.", field="hidden")
-        await self.on_message(frame, services.room_message_hide, actor=self.access.user, hidden=hidden)
+        await self.on_message(
+            frame,
+            lambda access, message: services.room_message_hide(message=message, actor=access.user, hidden=hidden),
+        )
 
     async def frame_report(self, frame):
         reason = _str_field(frame, "reason", max_length=20)
         note = _str_field(frame, "note", max_length=500, required=False)
-        await self.on_message(frame, services.room_message_report, reporter=self.access.user, reason=reason, note=note)
+        await self.on_message(
+            frame,
+            lambda access, message: services.room_message_report(
+                message=message, reporter=access.user, reason=reason, note=note
+            ),
+        )
 
     async def frame_read(self, frame):
         seq = _int_field(frame, "seq")
-        position = await self.call(frame, services.room_read, person=self.access.user, room=self.room, seq=seq)
+        position = await self.call(
+            frame, lambda access: services.room_read(person=access.user, room=self.room, seq=seq)
+        )
         if position is not None:
             await self.answer(frame, {"type": "read", "last_read_seq": position})
 
     async def frame_mentions(self, frame):
         query = _str_field(frame, "query", max_length=80, required=False)
-        people = await self.call(frame, room_selectors.mention_candidates, room=self.room, query=query)
+        people = await self.call(frame, lambda access: room_selectors.mention_candidates(room=self.room, query=query))
         if people is not None:
             await self.answer(frame, {"type": "mentions", "people": people})
 
@@ -449,7 +488,7 @@ class RoomConsumer(FrameConsumer):
             return
         message = event["message"]
         if event.get("removed") and self.access.can_moderate:
-            message = await database_sync_to_async(self.moderator_payload)(message["seq"])
+            message = await in_worker(self.moderator_payload)(message["seq"])
         content = {"type": "message", "rev": event["rev"], "message": message}
         if event.get("parent"):
             content["parent"] = event["parent"]

@@ -5,6 +5,7 @@ Answers 200 when every check passes and 503 naming what is down, for load balanc
 """
 
 import asyncio
+import contextlib
 import logging
 import secrets
 
@@ -41,6 +42,13 @@ async def check_channel_layer() -> str:
     token = secrets.token_hex(8)
     await layer.send(channel, {"type": "healthz.ping", "token": token})
     message = await layer.receive(channel)
+    # The publish/subscribe layer keeps listening on a channel until a receive on it is
+    # cancelled; cancel one so every check does not leave a subscription behind.
+    forget = asyncio.ensure_future(layer.receive(channel))
+    await asyncio.sleep(0)
+    forget.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await forget
     if message.get("token") != token:
         raise RuntimeError("round trip returned another message")
     return type(layer).__name__

@@ -100,8 +100,6 @@ class RoomMember(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     # What `permissions.room_access` reads along with the person's group role, in one query.
-    ACCESS_FIELDS = ("id", "last_read_seq", "notify", "muted_until")
-
     class Meta:
         verbose_name = _("room member")
         verbose_name_plural = _("room members")

@@ -14,6 +14,7 @@ A refused action raises `ValidationError` with a code (the socket's error code) 
 """
 
 import math
+from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -175,24 +176,24 @@ def room_message_post(
     client_id: str,
     parent_seq: int | None = None,
     files: list | tuple = (),
+    access: permissions.RoomAccess | None = None,
 ) -> Message:
     """Store a message (or a reply) and announce it after commit. A second call with the same
-    `client_id` returns the first message unchanged: retries never duplicate."""
+    `client_id` returns the first message unchanged: retries never duplicate. A caller that has
+    just read the author's `access` (a socket does for every frame) passes it along."""
     if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX_LENGTH:
         raise ValidationError(_("A message needs a client id of 1 to 64 characters."), code="invalid_field")
-    access = _access(author, room)
+    access = access or _access(author, room)
     _require(access.can_read)
-    existing = Message.objects.filter(room=room, author=author, client_id=client_id).first()
-    if existing is not None:
-        return existing
-    _require_post(access)
     body = _clean_body(body, allow_empty=bool(files))
-    _check_rate(author)
+    # Everything numbered goes through the room's lock; under it a retry (even one that raced
+    # the first attempt) finds the stored message, and the room's archived state is current.
     room = _lock(room)
-    # Under the lock: a retry that raced the first attempt finds it now.
     existing = Message.objects.filter(room=room, author=author, client_id=client_id).first()
     if existing is not None:
         return existing
+    _require_post(replace(access, room=room))
+    _check_rate(author)
     parent = None
     if parent_seq is not None:
         parent = Message.objects.filter(room=room, seq=parent_seq).select_related("parent", "author").first()
@@ -214,27 +215,44 @@ def room_message_post(
         body_html=rendered.html,
         created_at=room.last_message_at,
     )
+    attachments = []
     for upload in files:
         attachment = Attachment(message=message, name=upload.name, content_type=upload.content_type, size=upload.size)
         attachment.file.save(upload.name, upload.content, save=True)
+        attachments.append(attachment)
     if rendered.mentioned_ids:
         message.mentions.set(rendered.mentioned_ids)
-    RoomMember.objects.update_or_create(
-        room=room,
-        person=author,
-        defaults={"last_read_seq": room.last_seq},
-        create_defaults={"last_read_seq": room.last_seq},
-    )
+    _read_up_to(room, author, room.last_seq)
     extra = {}
     if parent is not None:
         Message.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1, rev=room.last_rev)
         parent.reply_count += 1
         parent.rev = room.last_rev
         extra["parent"] = {"seq": parent.seq, "reply_count": parent.reply_count, "rev": parent.rev}
-    message = selectors.with_details(Message.objects.filter(pk=message.pk)).get()
+    # The payload's details without asking again: a new message has no reactions yet.
+    message = Message.objects.select_related("room", "author__profile", "parent").get(pk=message.pk)
+    message._prefetched_objects_cache = {}
+    _prefetched(message, reactions=[], attachments=attachments)
     _announce_message_on_commit(message, **extra)
     _notify(message, parent=parent, mentioned=rendered.mentioned_ids)
     return message
+
+
+def _prefetched(message: Message, **related: list) -> None:
+    """Fill `message`'s related managers with rows already in hand, as prefetch_related would."""
+    for name, rows in related.items():
+        rows_qs = getattr(message, name).all()
+        rows_qs._result_cache = rows
+        rows_qs._prefetch_done = True
+        message._prefetched_objects_cache[name] = rows_qs
+
+
+def _read_up_to(room: Room, person: User, seq: int) -> None:
+    """Move the person's read position to `seq` (one UPDATE; the row is made on first contact)."""
+    if not RoomMember.objects.filter(room=room, person=person).update(last_read_seq=seq):
+        RoomMember.objects.update_or_create(
+            room=room, person=person, defaults={"last_read_seq": seq}, create_defaults={"last_read_seq": seq}
+        )
 
 
 def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[int]) -> None:
@@ -349,9 +367,13 @@ def room_message_react(*, actor: User, message: Message, emoji: str, on: bool | 
 @transaction.atomic
 def room_read(*, person: User, room: Room, seq: int) -> int:
     """Move the person's read position forward to `seq` (never back); returns the position."""
-    _require(permissions.room_access(person, room).can_read)
+    access = permissions.room_access(person, room)
+    _require(access.can_read)
     seq = min(max(0, seq), Room.objects.values_list("last_seq", flat=True).get(pk=room.pk))
-    state = _state(room, person)
+    state = access.state
+    if state is not None and seq <= state.last_read_seq:
+        return state.last_read_seq
+    state = state or _state(room, person)
     if seq > state.last_read_seq:
         RoomMember.objects.filter(pk=state.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
         state.last_read_seq = seq

@@ -105,7 +105,12 @@ REDIS_URL = redis_url_from_env()
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Publish/subscribe: a room's announcement travels once to each Daphne process, which
+            # hands it to its own sockets, instead of once per socket through Redis (bench/chat.py:
+            # the per-socket layer could not keep up with 50 posts/s to 200 sockets). Nothing is
+            # kept for a process that is not listening; the database is the record and clients
+            # fill any gap with a sync (docs/realtime.md).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "samenhuis"},
         }
     }

@@ -154,14 +154,19 @@ if (list && "WebSocket" in window) {
         if (link) link.textContent = strings.replies.replace("%s", parent.reply_count);
     };
 
+    // The read position is sent at most every few seconds, not per message: two hundred
+    // readers answering every message would cost the server more than the messages do.
+    const READ_EVERY_MS = 3000;
     let readTimer = null;
+    let readSent = 0;
     const markRead = () => {
-        if (document.visibilityState !== "visible" || !live) return;
-        clearTimeout(readTimer);
+        if (document.visibilityState !== "visible" || !live || readTimer) return;
         readTimer = setTimeout(() => {
+            readTimer = null;
+            readSent = Date.now();
             const highest = Math.max(0, ...known.keys());
             if (highest) send({ type: "read", seq: highest });
-        }, 500);
+        }, Math.max(500, readSent + READ_EVERY_MS - Date.now()));
     };
 
     const sync = () => send({ type: "sync", after_rev: lastRev });

@@ -210,5 +210,5 @@ async def test_logging_out_closes_the_sockets_of_that_session():
 
 async def test_channel_layer_in_use_matches_the_configuration():
     layer = get_channel_layer()
-    expected = "RedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
+    expected = "RedisPubSubChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
     assert type(layer).__name__ == expected
