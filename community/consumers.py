@@ -443,7 +443,7 @@ class RoomConsumer(FrameConsumer):
     async def frame_read(self, frame):
         seq = _int_field(frame, "seq")
         position = await self.call(
-            frame, lambda access: services.room_read(person=access.user, room=self.room, seq=seq)
+            frame, lambda access: services.room_read(person=access.user, room=self.room, seq=seq, access=access)
         )
         if position is not None:
             await self.answer(frame, {"type": "read", "last_read_seq": position})
@@ -486,12 +486,11 @@ class RoomConsumer(FrameConsumer):
     async def room_message(self, event):
         if time.monotonic() - self.checked_at > ACCESS_RECHECK_SECONDS and not await self.still_reading():
             return
-        message = event["message"]
-        if event.get("removed") and self.access.can_moderate:
-            message = await in_worker(self.moderator_payload)(message["seq"])
-        content = {"type": "message", "rev": event["rev"], "message": message}
-        if event.get("parent"):
-            content["parent"] = event["parent"]
+        if not (event["removed"] and self.access.can_moderate):
+            return await self.send(text_data=event["frame"])
+        # Moderators also see what a removed message said.
+        content = json.loads(event["frame"])
+        content["message"] = await in_worker(self.moderator_payload)(content["message"]["seq"])
         await self.send_json(content)
 
     def moderator_payload(self, seq: int) -> dict:

@@ -13,6 +13,7 @@ A refused action raises `ValidationError` with a code (the socket's error code) 
 `PermissionDenied`, and changes nothing.
 """
 
+import json
 import math
 from dataclasses import replace
 from datetime import timedelta
@@ -70,11 +71,17 @@ def _announce_on_commit(room: Room, event: dict) -> None:
 
 
 def _announce_message_on_commit(message: Message, **extra) -> None:
+    payload = selectors.message_payload(message)
+    frame = {"type": "message", "rev": message.rev, "message": payload}
+    if extra.get("parent"):
+        frame["parent"] = extra["parent"]
     event = {
         "type": "room.message",
         "rev": message.rev,
-        "message": selectors.message_payload(message),
+        "message": payload,
         "removed": message.is_removed,
+        # The socket frame written once, not once per reader (a room may have hundreds).
+        "frame": json.dumps(frame),
         **extra,
     }
     _announce_on_commit(message.room, event)
@@ -229,9 +236,8 @@ def room_message_post(
         parent.reply_count += 1
         parent.rev = room.last_rev
         extra["parent"] = {"seq": parent.seq, "reply_count": parent.reply_count, "rev": parent.rev}
-    # The payload's details without asking again: a new message has no reactions yet.
-    message = Message.objects.select_related("room", "author__profile", "parent").get(pk=message.pk)
-    message._prefetched_objects_cache = {}
+    # Everything the payload shows is in hand: the room, the author, the parent, the files; a
+    # new message has no reactions yet.
     _prefetched(message, reactions=[], attachments=attachments)
     _announce_message_on_commit(message, **extra)
     _notify(message, parent=parent, mentioned=rendered.mentioned_ids)
@@ -240,6 +246,7 @@ def room_message_post(
 
 def _prefetched(message: Message, **related: list) -> None:
     """Fill `message`'s related managers with rows already in hand, as prefetch_related would."""
+    message._prefetched_objects_cache = {}
     for name, rows in related.items():
         rows_qs = getattr(message, name).all()
         rows_qs._result_cache = rows
@@ -255,14 +262,16 @@ def _read_up_to(room: Room, person: User, seq: int) -> None:
         )
 
 
-def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[int]) -> None:
+def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[int], edited: bool = False) -> None:
     """Tell people about a message in-app (live, through their personal channel) and, when they
     have no socket open, by e-mail: mentions and replies to their messages by default, every
-    message for those who asked for it, nothing for those who muted the room."""
+    message for those who asked for it, nothing for those who muted the room. After an edit
+    (`edited`) only the people it newly mentions are told."""
     room, author = message.room, message.author
     reasons: dict[int, str] = {}
-    for state in RoomMember.objects.filter(room=room, notify=RoomMember.Notify.ALL).exclude(person=author):
-        reasons[state.person_id] = "message"
+    if not edited:
+        for state in RoomMember.objects.filter(room=room, notify=RoomMember.Notify.ALL).exclude(person=author):
+            reasons[state.person_id] = "message"
     if parent is not None and parent.author_id:
         reasons[parent.author_id] = "reply"
     for person_id in mentioned:
@@ -308,6 +317,7 @@ def room_message_edit(*, actor: User, message: Message, body: str) -> Message:
     if body == message.body:
         return selectors.with_details(Message.objects.filter(pk=message.pk)).get()
     MessageRevision.objects.create(message=message, body=message.body)
+    mentioned_before = set(message.mentions.values_list("pk", flat=True))
     rendered = _render(room, body)
     _next_rev(room)
     message.body, message.body_html = body, rendered.html
@@ -316,6 +326,7 @@ def room_message_edit(*, actor: User, message: Message, body: str) -> Message:
     message.mentions.set(rendered.mentioned_ids)
     message = selectors.with_details(Message.objects.filter(pk=message.pk)).get()
     _announce_message_on_commit(message)
+    _notify(message, parent=None, mentioned=rendered.mentioned_ids - mentioned_before, edited=True)
     return message
 
 
@@ -365,9 +376,10 @@ def room_message_react(*, actor: User, message: Message, emoji: str, on: bool | 
 
 
 @transaction.atomic
-def room_read(*, person: User, room: Room, seq: int) -> int:
-    """Move the person's read position forward to `seq` (never back); returns the position."""
-    access = permissions.room_access(person, room)
+def room_read(*, person: User, room: Room, seq: int, access: permissions.RoomAccess | None = None) -> int:
+    """Move the person's read position forward to `seq` (never back); returns the position. A
+    caller that has just read the person's `access` passes it along."""
+    access = access or permissions.room_access(person, room)
     _require(access.can_read)
     seq = min(max(0, seq), Room.objects.values_list("last_seq", flat=True).get(pk=room.pk))
     state = access.state

@@ -241,19 +241,21 @@ if (list && "WebSocket" in window) {
     const connect = () => {
         clearTimeout(retryTimer);
         const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-        socket = new WebSocket(`${scheme}://${window.location.host}/ws/rooms/${roomId}/`);
-        socket.addEventListener("open", () => {
+        const current = new WebSocket(`${scheme}://${window.location.host}/ws/rooms/${roomId}/`);
+        socket = current;
+        current.addEventListener("open", () => {
             attempt = 0;
             document.documentElement.dataset.roomSocket = "open";
         });
-        socket.addEventListener("message", (event) => {
+        current.addEventListener("message", (event) => {
             try {
                 handle(JSON.parse(event.data));
             } catch (error) {
                 console.warn("Samenhuis: unreadable room frame", error);
             }
         });
-        socket.addEventListener("close", (event) => {
+        current.addEventListener("close", (event) => {
+            if (socket !== current) return; // dropped on purpose (offline); already handled
             document.documentElement.dataset.roomSocket = "closed";
             if (CLOSE_FINAL.has(event.code)) {
                 setStatus(strings.closed);
@@ -267,9 +269,17 @@ if (list && "WebSocket" in window) {
         });
     };
 
-    // The browser knows before the socket does: drop it at once, and come back as soon as the
-    // network does (the sync after hello fills in what was missed).
-    window.addEventListener("offline", () => socket && socket.close());
+    // The browser knows before the socket does: drop it at once (without waiting for a closing
+    // handshake that cannot travel), and come back as soon as the network does; the sync after
+    // hello fills in what was missed.
+    window.addEventListener("offline", () => {
+        const current = socket;
+        socket = null;
+        clearTimeout(retryTimer);
+        document.documentElement.dataset.roomSocket = "closed";
+        setStatus(strings.reconnecting);
+        if (current) current.close();
+    });
     window.addEventListener("online", () => {
         if (!socket || socket.readyState === WebSocket.CLOSED) {
             attempt = 0;

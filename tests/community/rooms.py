@@ -1,6 +1,10 @@
 """Helpers the room tests share: rooms made the way the application makes them."""
 
+import asyncio
 import itertools
+
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import get_channel_layer
 
 from community import services
 from community.models import IntervisionGroup, Room
@@ -31,3 +35,18 @@ def group_room(*, visibility=IntervisionGroup.Visibility.CLOSED, facilitator=Non
 def post(room: Room, author, body: str = "Hallo", **kwargs):
     kwargs.setdefault("client_id", f"c-{next(_client_ids)}")
     return services.room_message_post(room=room, author=author, body=body, **kwargs)
+
+
+def heard(group: str, action) -> dict:
+    """Run `action` while a channel listens to `group` on the configured channel layer; return
+    the first event it hears. One event loop throughout: the Redis publish/subscribe layer only
+    knows the channels its own loop made."""
+    layer = get_channel_layer()
+
+    async def listen():
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        await sync_to_async(action)()
+        return await asyncio.wait_for(layer.receive(channel), timeout=5)
+
+    return async_to_sync(listen)()

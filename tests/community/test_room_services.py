@@ -1,8 +1,6 @@
 """Every rule of discussion rooms, through the services the views and sockets call."""
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,7 +20,7 @@ from community.models import (
 )
 from community.selectors import rooms as selectors
 from knowledge.models import LifeDomain
-from tests.community.rooms import group_room, post, thematic_room
+from tests.community.rooms import group_room, heard, post, thematic_room
 from tests.factories import UserFactory, group_create
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +182,22 @@ def test_mentions_only_name_people_who_may_read_the_room(django_capture_on_commi
     assert [m.to for m in mail.outbox if "noemde je" in m.body] == [[member.email]]
 
 
+def test_an_edit_tells_only_the_people_it_newly_mentions(django_capture_on_commit_callbacks):
+    room = thematic_room()
+    author, first, second = UserFactory(profile="Auteur"), UserFactory(profile="Eerste"), UserFactory(profile="Tweede")
+    services.room_notify_set(person=UserFactory(), room=room, notify="all")  # hears every new message, not edits
+    message = post(room, author, "Hallo @**Eerste**")
+    assert Notification.objects.filter(recipient=first).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.room_message_edit(actor=author, message=message, body="Hallo @**Eerste** en @**Tweede**")
+        services.room_message_edit(actor=author, message=message, body="Hallo @**Eerste** en @**Tweede**!")
+    assert Notification.objects.filter(recipient=first).count() == 1  # already told
+    assert [n.text.split(":")[0] for n in Notification.objects.filter(recipient=second)] == [
+        f"Auteur noemde je in {room.name}"
+    ]
+    assert Notification.objects.exclude(recipient__in=[first, second]).count() == 1  # the "all" listener, once
+
+
 def test_replies_notify_the_author_in_app_and_not_by_mail_when_online(django_capture_on_commit_callbacks):
     room, author, other = thematic_room(), UserFactory(), UserFactory()
     question = post(room, author, "Vraag")
@@ -229,27 +243,27 @@ def test_group_rooms_follow_the_group_and_secret_rooms_do_not_exist_for_outsider
 def test_leaving_the_group_ends_access_and_closes_sockets(django_capture_on_commit_callbacks):
     member = UserFactory()
     room = group_room(visibility=IntervisionGroup.Visibility.OPEN, members=[member])
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(room.channel_group, channel)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.group_member_leave(actor=member, group=room.group)
-    assert async_to_sync(layer.receive)(channel) == {"type": "room.access_changed", "person": member.pk}
+
+    def leave():
+        with django_capture_on_commit_callbacks(execute=True):
+            services.group_member_leave(actor=member, group=room.group)
+
+    assert heard(room.channel_group, leave) == {"type": "room.access_changed", "person": member.pk}
     with pytest.raises(PermissionDenied):
         post(room, member)
 
 
 def test_a_post_is_announced_after_commit_only(django_capture_on_commit_callbacks):
     room, author = thematic_room(), UserFactory()
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(room.channel_group, channel)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         message = post(room, author, "Eerst bewaard")
     assert callbacks, "the broadcast waits for the commit"
-    for callback in callbacks:
-        callback()
-    event = async_to_sync(layer.receive)(channel)
+
+    def commit():
+        for callback in callbacks:
+            callback()
+
+    event = heard(room.channel_group, commit)
     assert event["type"] == "room.message" and event["rev"] == message.rev
     assert event["message"]["seq"] == message.seq and "Eerst bewaard" in event["message"]["body_html"]
 
