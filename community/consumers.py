@@ -7,6 +7,7 @@ account is still active.
 """
 
 import json
+import random
 import time
 
 from channels.db import database_sync_to_async
@@ -152,7 +153,8 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 # Announcements are delivered without a query: removals, archiving and deactivation are
 # announced to the socket (room.access_changed, room.state, sockets.close). In case such an
-# announcement is lost, the person's access is also re-read at least this often.
+# announcement is lost, the person's access is also re-read every 30 to 60 seconds (chosen per
+# socket, so sockets opened together do not all ask at once).
 ACCESS_RECHECK_SECONDS = 30.0
 ACCESS_LOST = object()
 
@@ -200,6 +202,10 @@ class RoomConsumer(FrameConsumer):
     user = None  # read once, for the name on messages; access re-reads who they are
     user_id = None
     checked_at = 0.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recheck_seconds = ACCESS_RECHECK_SECONDS * (1 + random.random())  # noqa: S311 - spreading load
 
     async def connect(self):
         user = self.scope.get("user")
@@ -484,7 +490,7 @@ class RoomConsumer(FrameConsumer):
     # Channel-layer events ----------------------------------------------------------------------
 
     async def room_message(self, event):
-        if time.monotonic() - self.checked_at > ACCESS_RECHECK_SECONDS and not await self.still_reading():
+        if time.monotonic() - self.checked_at > self.recheck_seconds and not await self.still_reading():
             return
         if not (event["removed"] and self.access.can_moderate):
             return await self.send(text_data=event["frame"])

@@ -155,7 +155,8 @@ if (list && "WebSocket" in window) {
     };
 
     // The read position is sent at most every few seconds, not per message: two hundred
-    // readers answering every message would cost the server more than the messages do.
+    // readers answering every message would cost the server more than the messages do. The
+    // pause varies, so readers who saw the same message do not all answer at the same moment.
     const READ_EVERY_MS = 3000;
     let readTimer = null;
     let readSent = 0;
@@ -166,7 +167,7 @@ if (list && "WebSocket" in window) {
             readSent = Date.now();
             const highest = Math.max(0, ...known.keys());
             if (highest) send({ type: "read", seq: highest });
-        }, Math.max(500, readSent + READ_EVERY_MS - Date.now()));
+        }, Math.max(500, readSent + READ_EVERY_MS * (1 + Math.random()) - Date.now()));
     };
 
     const sync = () => send({ type: "sync", after_rev: lastRev });
