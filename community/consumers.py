@@ -312,7 +312,8 @@ class RoomConsumer(FrameConsumer):
     async def call(self, frame, work):
         """Re-read the person's access, then run `work(access)`, in one worker thread and in the
         reader's language. A refusal becomes an error frame (with the frame's `id`, and
-        `client_id` for posts) and None is returned; lost access closes the socket."""
+        `client_id` for posts) and None is returned; lost access closes the socket. Work done
+        only for its effect answers True, so that None always means refused."""
         ids = {key: frame[key] for key in ("id", "client_id") if key in frame}
 
         def run():

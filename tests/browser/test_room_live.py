@@ -9,7 +9,7 @@ import pytest
 
 from community.models import Notification
 from tests.browser.test_group_journey import log_in
-from tests.community.rooms import thematic_room
+from tests.community.rooms import post, thematic_room
 from tests.factories import UserFactory
 from tests.support.servers import DaphneServer
 
@@ -149,3 +149,28 @@ def test_message_crosses_two_daphne_processes_through_redis(browser, server, mai
     finally:
         second.stop()
     context_a.close()
+
+
+def test_nothing_lost_across_a_server_restart(browser, server, mail_dir):
+    """The server goes away, three messages are stored meanwhile, a new server starts on the same
+    address: the page reconnects by itself and shows the three, in order, once."""
+    anna = UserFactory(email="anna@huis.test", profile="Anna Aerts")
+    ben = UserFactory(email="ben@huis.test", profile="Ben Bosmans")
+    room = thematic_room()
+    post(room, anna, "Voor de herstart")
+    context_b, page_b = open_room(browser, server, ben, room)
+    assert shown_texts(page_b) == ["Voor de herstart"]
+
+    server.stop()
+    page_b.wait_for_selector("html[data-room-socket='closed']")
+    for text in ("Eén", "Twee", "Drie"):
+        post(room, anna, text)  # straight into the database: no server is listening
+    restarted = DaphneServer(mail_dir=mail_dir)
+    restarted.port, restarted.url = server.port, server.url
+    restarted.start()
+    try:
+        page_b.wait_for_function("() => document.body.innerText.includes('Drie')", timeout=40_000)
+        assert shown_texts(page_b) == ["Voor de herstart", "Eén", "Twee", "Drie"]
+        context_b.close()
+    finally:
+        restarted.stop()
