@@ -3,8 +3,9 @@
 Allowed: paragraphs and line breaks, **bold**, *italic*, ~~strikethrough~~, `code`, code blocks,
 quotes, lists and links; bare addresses become links. Not allowed: raw HTML (shown as text),
 headings, tables and images (an image becomes a plain link: no remote image is ever loaded).
-Every link gets rel="nofollow noopener". Mentions are written `@**Display name**` (the
-autocomplete inserts them); the caller passes the people a name may point at.
+Every link gets rel="nofollow noopener". Mentions are written `@**Display name**`, or
+`@**Display name|id**` as the autocomplete inserts them; the caller passes the people a
+mention may point at.
 """
 
 import re
@@ -19,7 +20,7 @@ LINK_REL = "nofollow noopener"
 ALLOWED_TAGS = {"p", "br", "strong", "em", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a", "span"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "span": {"data-person"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-MENTION_SOURCE = re.compile(r"@\*\*([^*\n]{1,80})\*\*")
+MENTION_SOURCE = re.compile(r"@\*\*([^*|\n]{1,80})(?:\|(\d{1,10}))?\*\*")
 MENTION_RENDERED = re.compile(r"@<strong>([^<]{1,200})</strong>")
 
 
@@ -43,24 +44,39 @@ class Rendered:
     mentioned_ids: frozenset[int]
 
 
-def mention_names(body: str) -> set[str]:
-    """The names written as mentions, folded for lookup."""
-    return {match.group(1).strip().casefold() for match in MENTION_SOURCE.finditer(body)}
+def mentions_written(body: str) -> tuple[set[str], set[int]]:
+    """The folded names and the person ids written as mentions (`@**Name**`, `@**Name|12**`)."""
+    names, ids = set(), set()
+    for match in MENTION_SOURCE.finditer(body):
+        names.add(match.group(1).strip().casefold())
+        if match.group(2):
+            ids.add(int(match.group(2)))
+    return names, ids
 
 
-def message_render(body: str, people_by_name: dict[str, int] | None = None) -> Rendered:
-    """HTML for a message. `people_by_name` maps folded display names to person ids of those
-    who may read the room; a mention of anyone else stays plain text."""
-    people_by_name = people_by_name or {}
+def message_render(body: str, readers: dict[int, str] | None = None) -> Rendered:
+    """HTML for a message. `readers` maps the ids of people who may read the room to their
+    display names (those the mentions could mean); a mention of anyone else stays plain text.
+    `@**Name|12**` means person 12 (the autocomplete writes this form, so two people with the
+    same name are told apart); `@**Name**` means every reader of that name."""
+    readers = readers or {}
+    by_name: dict[str, list[int]] = {}
+    for pk, name in sorted(readers.items()):
+        by_name.setdefault(name.strip().casefold(), []).append(pk)
     mentioned: set[int] = set()
 
     def mention(match):
-        name = match.group(1)
-        person = people_by_name.get(_unescape(name).strip().casefold())
-        if person is None:
-            return match.group(0)
-        mentioned.add(person)
-        return f'<span data-person="{person}">@{name}</span>'
+        written = match.group(1)
+        name, separator, number = written.rpartition("|")
+        if separator and number.isdigit():
+            people = [int(number)] if int(number) in readers else []
+        else:
+            name = written
+            people = by_name.get(_unescape(name).strip().casefold(), [])
+        if not people:
+            return f"@<strong>{name}</strong>"
+        mentioned.update(people)
+        return f'<span data-person="{people[0]}">@{name}</span>'
 
     html = _markdown.render(body)
     html = MENTION_RENDERED.sub(mention, html)

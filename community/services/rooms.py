@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..mail import absolute_url, mail_send_on_commit
-from ..markup import mention_names, message_render
+from ..markup import mentions_written, message_render
 from ..models import (
     MESSAGE_MAX_LENGTH,
     Attachment,
@@ -152,15 +152,14 @@ def _check_rate(author: User) -> None:
 
 
 def _render(room: Room, body: str):
-    names = mention_names(body)
-    people = {}
+    names, ids = mentions_written(body)
+    readers = {}
     if names:
-        lookup = Q()
+        lookup = Q(pk__in=ids)
         for name in names:
             lookup |= Q(profile__display_name__iexact=name)
-        readers = permissions.room_readers(room).filter(lookup).values_list("pk", "profile__display_name")
-        people = {name.casefold(): pk for pk, name in readers}
-    return message_render(body, people)
+        readers = dict(permissions.room_readers(room).filter(lookup).values_list("pk", "profile__display_name"))
+    return message_render(body, readers)
 
 
 def _state(room: Room, person: User) -> RoomMember:

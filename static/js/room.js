@@ -302,7 +302,7 @@ if (list && "WebSocket" in window) {
         });
     }
     // @mentions: typing "@" and part of a name offers the people who may read this room (the
-    // server chooses them); arrows move, Enter or Tab inserts @**Name**, Escape closes. The
+    // server chooses them); arrows move, Enter or Tab inserts @**Name|id**, Escape closes. The
     // textarea keeps focus throughout and points at the active option (aria-activedescendant).
     const mentionInput = composer && composer.querySelector("[data-mention-input]");
     const mentions = mentionInput && (() => {
@@ -336,7 +336,7 @@ if (list && "WebSocket" in window) {
             const person = people[index];
             if (!person || !token) return;
             const text = mentionInput.value;
-            const inserted = `@**${person.name}** `;
+            const inserted = `@**${person.name}|${person.id}** `; // the id tells namesakes apart
             mentionInput.value = text.slice(0, token.start) + inserted + text.slice(token.end);
             const caret = token.start + inserted.length;
             mentionInput.setSelectionRange(caret, caret);

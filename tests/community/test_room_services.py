@@ -182,6 +182,20 @@ def test_mentions_only_name_people_who_may_read_the_room(django_capture_on_commi
     assert [m.to for m in mail.outbox if "noemde je" in m.body] == [[member.email]]
 
 
+def test_namesakes_are_told_apart_by_the_id_the_autocomplete_writes():
+    room, author = thematic_room(), UserFactory(profile="Auteur")
+    first, second = UserFactory(profile="Anna Peeters"), UserFactory(profile="Anna Peeters")
+    message = post(room, author, f"Dag @**Anna Peeters|{second.pk}**, en @**Niemand|{first.pk + second.pk + 99}**")
+    assert set(message.mentions.all()) == {second}
+    assert message.body_html == (
+        f'<p>Dag <span data-person="{second.pk}">@Anna Peeters</span>, en @<strong>Niemand</strong></p>'
+    )
+    # Written by hand, without an id, the name reaches every reader who carries it.
+    assert set(post(room, author, "Dag @**anna peeters**").mentions.all()) == {first, second}
+    assert Notification.objects.filter(recipient=first).count() == 1
+    assert Notification.objects.filter(recipient=second).count() == 2
+
+
 def test_an_edit_tells_only_the_people_it_newly_mentions(django_capture_on_commit_callbacks):
     room = thematic_room()
     author, first, second = UserFactory(profile="Auteur"), UserFactory(profile="Eerste"), UserFactory(profile="Tweede")
