@@ -222,25 +222,33 @@ def room_message_post(
         created_at=room.last_message_at,
     )
     attachments = []
-    for upload in files:
-        attachment = Attachment(message=message, name=upload.name, content_type=upload.content_type, size=upload.size)
-        attachment.file.save(upload.name, upload.content, save=True)
-        attachments.append(attachment)
-    if rendered.mentioned_ids:
-        message.mentions.set(rendered.mentioned_ids)
-    _read_up_to(room, author, room.last_seq)
-    extra = {}
-    if parent is not None:
-        Message.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1, rev=room.last_rev)
-        parent.reply_count += 1
-        parent.rev = room.last_rev
-        extra["parent"] = {"seq": parent.seq, "reply_count": parent.reply_count, "rev": parent.rev}
-    # Everything the payload shows is in hand: the room, the author, the parent, the files; a
-    # new message has no reactions yet.
-    _prefetched(message, reactions=[], attachments=attachments)
-    _announce_message_on_commit(message, **extra)
-    _notify(message, parent=parent, mentioned=rendered.mentioned_ids)
-    return message
+    try:
+        # A file is written before the transaction commits; if the post then fails, remove it.
+        for upload in files:
+            attachment = Attachment(
+                message=message, name=upload.name, content_type=upload.content_type, size=upload.size
+            )
+            attachments.append(attachment)
+            attachment.file.save(upload.name, upload.content, save=True)
+        if rendered.mentioned_ids:
+            message.mentions.set(rendered.mentioned_ids)
+        _read_up_to(room, author, room.last_seq)
+        extra = {}
+        if parent is not None:
+            Message.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1, rev=room.last_rev)
+            parent.reply_count += 1
+            parent.rev = room.last_rev
+            extra["parent"] = {"seq": parent.seq, "reply_count": parent.reply_count, "rev": parent.rev}
+        # Everything the payload shows is in hand: the room, the author, the parent, the files; a
+        # new message has no reactions yet.
+        _prefetched(message, reactions=[], attachments=attachments)
+        _announce_message_on_commit(message, **extra)
+        _notify(message, parent=parent, mentioned=rendered.mentioned_ids)
+        return message
+    except BaseException:
+        for attachment in attachments:
+            attachment.file.delete(save=False)
+        raise
 
 
 def _prefetched(message: Message, **related: list) -> None:

@@ -105,8 +105,6 @@ def _post(request, room, access, *, parent_seq=None):
             )
         except ValidationError as error:
             form.add_error("body", error)
-        except PermissionDenied:
-            raise
         else:
             if parent_seq is None:
                 return form, redirect(f"{room.get_absolute_url()}#bericht-{message.seq}")

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -108,6 +109,26 @@ def test_attachments_are_checked_by_content_and_served_only_to_readers(client, s
     assert download["Content-Disposition"].startswith("attachment")
     client.force_login(outsider)
     assert client.get(url).status_code == 403
+
+
+def test_a_post_that_fails_after_storing_its_file_leaves_no_file_behind(client, monkeypatch):
+    room, member = thematic_room(), UserFactory()
+    logged_in(client, member)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    def files_on_disk() -> set[str]:
+        storage, folder = storages["private"], f"rooms/{room.pk}"
+        return set(storage.listdir(folder)[1]) if storage.exists(folder) else set()
+
+    monkeypatch.setattr(services.rooms, "_read_up_to", broken)
+    before = files_on_disk()  # other tests may have used a room with the same number
+    image = SimpleUploadedFile("foto.png", png_bytes(), content_type="image/png")
+    with pytest.raises(RuntimeError):
+        client.post(room.get_absolute_url(), {"body": "Het affiche", "client_id": "f3", "files": [image]})
+    assert not Attachment.objects.exists()
+    assert files_on_disk() == before
 
 
 def test_room_list_shows_unread_counts_and_marks_all_read(client):
