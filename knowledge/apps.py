@@ -8,7 +8,7 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge")
 
     def ready(self):
-        from . import magazine_workflow, practice_cache, review, site_structure, taxonomy, vocabulary  # noqa: F401
+        from . import footer, magazine_workflow, practice_cache, review, site_structure, taxonomy, vocabulary  # noqa: F401
 
         post_migrate.connect(site_structure.ensure_after_migrate, sender=self, dispatch_uid="knowledge-site-structure")
         post_migrate.connect(taxonomy.ensure_after_migrate, sender=self, dispatch_uid="knowledge-taxonomy")

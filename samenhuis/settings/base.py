@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "samenhuis.context_processors.layout",
+                "knowledge.footer.context",
             ],
         },
     },

@@ -98,3 +98,29 @@ def test_closed_sign_up_is_not_offered(client, settings):
     html = client.get("/").content.decode()
     assert "/accounts/signup/" not in html
     assert "Registratie gesloten" in client.get("/accounts/signup/").content.decode()
+
+
+def test_footer_links_are_remembered_until_a_page_or_the_setting_changes(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Page, Site
+
+    from knowledge.models import FooterLinks
+
+    client.get("/gemeenschap/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/gemeenschap/")
+    assert not [q for q in queries.captured_queries if "footerlinks" in q["sql"]], "remembered, not asked again"
+
+    privacy = Page.objects.get(slug="privacy").specific
+    privacy.slug = "privacyverklaring"
+    privacy.save_revision().publish()
+    assert 'href="/privacyverklaring/">Privacyverklaring' in client.get("/gemeenschap/").content.decode()
+
+    setting = FooterLinks.for_site(Site.objects.get(is_default_site=True))
+    setting.accessibility_page = None
+    setting.save()
+    html = client.get("/gemeenschap/").content.decode()
+    assert "Toegankelijkheidsverklaring" not in html
+    privacy.unpublish()
+    assert "Privacyverklaring" not in client.get("/gemeenschap/").content.decode()
