@@ -43,7 +43,10 @@ class ShortcutRouteMixin:
 
     def route(self, request, path_components):
         if not path_components:
-            return super().route(request, path_components)
+            # This object may come remembered with the site (samenhuis/sites.py) and hold an
+            # older revision; the root page itself is served as the database has it now.
+            fresh = type(self)._default_manager.get(pk=self.pk)
+            return super(ShortcutRouteMixin, fresh).route(request, path_components)
         candidates = Page.objects.filter(
             slug__in=set(path_components),
             depth__gt=self.depth,

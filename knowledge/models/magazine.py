@@ -17,11 +17,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import StoryBlock
+from ..restrictions import RememberedViewRestrictionsMixin
 
 WORDS_PER_MINUTE = 200
 
 
-class MagazineIndexPage(Page):
+class MagazineIndexPage(RememberedViewRestrictionsMixin, Page):
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -34,7 +35,7 @@ class MagazineIndexPage(Page):
         verbose_name = _("magazine")
 
 
-class MagazineIssuePage(Page):
+class MagazineIssuePage(RememberedViewRestrictionsMixin, Page):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     publication_date = models.DateField(_("publication date"))
     theme = models.CharField(_("theme"), max_length=120, blank=True)
@@ -88,7 +89,7 @@ class MagazineIssuePage(Page):
             raise ValidationError({"cover_alt": _("Describe the cover for people who cannot see it.")})
 
 
-class MagazineArticlePage(Page):
+class MagazineArticlePage(RememberedViewRestrictionsMixin, Page):
     authors = models.CharField(_("authors"), max_length=200, help_text=_("Names, separated by commas."))
     lead = models.TextField(_("lead"), max_length=600)
     body = StreamField(StoryBlock(), verbose_name=_("body"))

@@ -9,10 +9,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import BodyBlock
+from ..restrictions import RememberedViewRestrictionsMixin
 from ..routing import ShortcutRouteMixin
 
 
-class HomePage(ShortcutRouteMixin, Page):
+class HomePage(RememberedViewRestrictionsMixin, ShortcutRouteMixin, Page):
     """The site root: who Samenhuis is for and where to start. It routes every address below it
     in two queries (knowledge/routing.py)."""
 
@@ -30,7 +31,7 @@ class HomePage(ShortcutRouteMixin, Page):
         verbose_name = _("home page")
 
 
-class StandardPage(Page):
+class StandardPage(RememberedViewRestrictionsMixin, Page):
     """A plain editorial page: statements (privacy, accessibility), section introductions."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=500)

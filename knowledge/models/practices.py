@@ -16,12 +16,13 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, BodyBlock, StoryBlock
+from ..restrictions import RememberedViewRestrictionsMixin
 from .taxonomy import OfferLevel
 
 SUMMARY_MAX_LENGTH = 300
 
 
-class LifeDomainPage(Page):
+class LifeDomainPage(RememberedViewRestrictionsMixin, Page):
     """The page of one life domain: an introduction by the editors, its themes, and live lists
     of what is tagged with it (practices, articles, events, rooms)."""
 
@@ -52,7 +53,7 @@ class LifeDomainPage(Page):
         return context
 
 
-class PracticeIndexPage(Page):
+class PracticeIndexPage(RememberedViewRestrictionsMixin, Page):
     """The listing of good practices, with filters (one per site)."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
@@ -78,7 +79,7 @@ class PracticeIndexPage(Page):
         return context
 
 
-class PracticePage(Page):
+class PracticePage(RememberedViewRestrictionsMixin, Page):
     summary = models.TextField(
         _("summary"),
         max_length=SUMMARY_MAX_LENGTH,

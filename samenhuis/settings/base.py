@@ -203,6 +203,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "Samenhuis"
 WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# A page restricted to members sends visitors to the same log-in as everything else.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # One way in: the CMS uses allauth's login (verification, 2FA, rate limits) and allauth's
 # password and e-mail management; Wagtail's own forms for these are switched off.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
