@@ -7,6 +7,7 @@ account is still active.
 """
 
 import json
+import logging
 import random
 import time
 
@@ -23,6 +24,7 @@ from .models import MESSAGE_MAX_LENGTH, Message, Room, User
 from .selectors import rooms as room_selectors
 
 MAX_FRAME_BYTES = 64 * 1024
+logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = services.CLOSE_UNAUTHENTICATED
 
 
@@ -41,7 +43,7 @@ class FrameConsumer(AsyncWebsocketConsumer):
             return await self.send_error("frame_too_large", "Frames are limited to 64 KB.")
         try:
             frame = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return await self.send_error("invalid_json", "The frame is not valid JSON.")
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             return await self.send_error("invalid_frame", "A frame is an object with a string 'type'.")
@@ -332,6 +334,11 @@ class RoomConsumer(FrameConsumer):
             await self.send_error("forbidden", "You may not do this in this room.", **ids)
         except (Http404, Room.DoesNotExist, Message.DoesNotExist):
             await self.send_error("not_found", "There is no such message in this room.", **ids)
+        except Exception:
+            # A fault of ours: say so with the frame's ids (so the client stops resending a post)
+            # and keep the socket; the traceback goes to the log.
+            logger.exception("room frame %r failed", frame.get("type"))
+            await self.send_error("server_error", "Something went wrong on our side; nothing was changed.", **ids)
         else:
             if result is not ACCESS_LOST:
                 return result

@@ -21,6 +21,7 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "s", "code", "pre", "blockquote", "ul
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "span": {"data-person"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 MENTION_SOURCE = re.compile(r"@\*\*([^*|\n]{1,80})(?:\|(\d{1,10}))?\*\*")
+ASCII_ID = re.compile(r"[0-9]{1,10}")
 MENTION_RENDERED = re.compile(r"@<strong>([^<]{1,200})</strong>")
 
 
@@ -68,8 +69,10 @@ def message_render(body: str, readers: dict[int, str] | None = None) -> Rendered
     def mention(match):
         written = match.group(1)
         name, separator, number = written.rpartition("|")
-        if separator and number.isdigit():
+        if separator and ASCII_ID.fullmatch(number):
             people = [int(number)] if int(number) in readers else []
+            if people:
+                name = escapeHtml(readers[people[0]])  # the person's own name, not what was typed
         else:
             name = written
             people = by_name.get(_unescape(name).strip().casefold(), [])

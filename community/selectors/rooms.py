@@ -88,9 +88,18 @@ def message_for_seq(room: Room, seq: int) -> Message:
 
 
 def messages_after_rev(room: Room, after_rev: int, *, limit: int = SYNC_PAGE_SIZE) -> tuple[list[Message], bool]:
-    """Every message created or changed after `after_rev`, oldest change first, each once."""
-    rows = list(with_details(Message.objects.filter(room=room, rev__gt=after_rev)).order_by("rev")[: limit + 1])
-    return rows[:limit], len(rows) > limit
+    """Every message created or changed after `after_rev`, oldest change first, each once. Two
+    messages can share a `rev` (a reply and its thread's reply count): a page never ends between
+    them, because the next page starts after the last `rev` of this one."""
+    changed = with_details(Message.objects.filter(room=room, rev__gt=after_rev)).order_by("rev", "seq")
+    rows = list(changed[: limit + 1])
+    if len(rows) <= limit:
+        return rows, False
+    page = rows[:limit]
+    if rows[limit].rev == page[-1].rev:
+        shown = {message.pk for message in page}
+        page += [message for message in changed.filter(rev=page[-1].rev) if message.pk not in shown]
+    return page, True
 
 
 def messages_before(

@@ -128,6 +128,7 @@ async def test_sync_history_and_thread_answer_from_the_database():
         (lambda c: c.send_to(bytes_data=b"\x00"), "binary_not_supported"),
         (lambda c: c.send_to(text_data="x" * (64 * 1024 + 1)), "frame_too_large"),
         (lambda c: c.send_to(text_data="{niet json"), "invalid_json"),
+        (lambda c: c.send_to(text_data="[" * 60_000), "invalid_json"),
         (lambda c: c.send_to(text_data="[1, 2]"), "invalid_frame"),
         (lambda c: c.send_json_to({"type": 5}), "invalid_frame"),
         (lambda c: c.send_json_to({"type": "dans"}), "unknown_type"),
@@ -251,4 +252,26 @@ async def test_a_change_between_page_and_socket_is_not_lost():
     await a.send_json_to({"type": "sync", "after_rev": rendered_rev})
     sync = await next_of(a, "sync")
     assert [m["seq"] for m in sync["messages"]] == [1]
+    await a.disconnect()
+
+
+async def test_a_fault_on_the_server_answers_server_error_with_the_ids_and_keeps_the_socket(monkeypatch):
+    room, anna = await make_thematic(), await make_user()
+    a, _ = await joined(room, anna)
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "room_message_post", broken)
+    await a.send_json_to({"type": "post", "client_id": "kapot-1", "body": "Hallo", "id": 7})
+    error = await next_of(a, "ack")
+    assert error == {
+        "type": "error",
+        "code": "server_error",
+        "message": "Something went wrong on our side; nothing was changed.",
+        "id": 7,
+        "client_id": "kapot-1",
+    }
+    await a.send_json_to({"type": "ping", "id": 8})
+    assert (await next_of(a, "pong"))["id"] == 8
     await a.disconnect()

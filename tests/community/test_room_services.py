@@ -190,9 +190,13 @@ def test_namesakes_are_told_apart_by_the_id_the_autocomplete_writes():
     assert message.body_html == (
         f'<p>Dag <span data-person="{second.pk}">@Anna Peeters</span>, en @<strong>Niemand</strong></p>'
     )
+    # The id decides, and the span shows that person's own name; digits that are not ASCII are text.
+    renamed = post(room, author, f"Hoi @**Iemand anders|{first.pk}** en @**Ben|²**")
+    assert f'<span data-person="{first.pk}">@Anna Peeters</span>' in renamed.body_html
+    assert "@<strong>Ben|²</strong>" in renamed.body_html
     # Written by hand, without an id, the name reaches every reader who carries it.
     assert set(post(room, author, "Dag @**anna peeters**").mentions.all()) == {first, second}
-    assert Notification.objects.filter(recipient=first).count() == 1
+    assert Notification.objects.filter(recipient=first).count() == 2
     assert Notification.objects.filter(recipient=second).count() == 2
 
 
@@ -367,6 +371,20 @@ def test_sync_returns_each_changed_message_once_in_its_current_state():
     changed, has_more = selectors.messages_after_rev(room, after)
     assert [m.seq for m in changed] == [third.seq, first.seq]
     assert "herschreven" in changed[1].body_html and not has_more
+
+
+def test_sync_pages_never_split_a_reply_from_its_threads_new_count():
+    room, author = thematic_room(), UserFactory()
+    question = post(room, author, "vraag")
+    after = question.rev
+    post(room, author, "tussendoor")
+    reply = post(room, author, "antwoord", parent_seq=question.seq)  # the question takes the reply's rev
+    seen, cursor, has_more = [], after, True
+    while has_more:
+        page, has_more = selectors.messages_after_rev(room, cursor, limit=2)
+        seen += [(m.seq, m.rev) for m in page]
+        cursor = page[-1].rev if page else cursor
+    assert sorted(seen) == [(question.seq, reply.rev), (2, 2), (reply.seq, reply.rev)]
 
 
 def test_history_pages_back_without_gaps():
