@@ -204,6 +204,7 @@ class RoomConsumer(FrameConsumer):
     user = None  # read once, for the name on messages; access re-reads who they are
     user_id = None
     checked_at = 0.0
+    joined = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,13 +227,15 @@ class RoomConsumer(FrameConsumer):
             return await self.close(code=self.refusal_code())
         await self.channel_layer.group_add(self.room.channel_group, self.channel_name)
         await self.channel_layer.group_add(services.user_group_name(self.user_id), self.channel_name)
+        self.joined = True
         await self.accept()
         hello = await in_worker(self.join)()
         await self.send_json(hello)
         await self.announce_presence()
 
     async def disconnect(self, code):
-        if self.room is not None and self.access is not None and self.access.can_read:
+        # Whatever the access is now: a socket closed because it lost access leaves no trace.
+        if self.joined:
             await self.channel_layer.group_discard(self.room.channel_group, self.channel_name)
             await self.channel_layer.group_discard(services.user_group_name(self.user_id), self.channel_name)
             await in_worker(services.presence_leave)(channel_name=self.channel_name)

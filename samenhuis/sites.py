@@ -3,9 +3,9 @@
 Wagtail looks the site up in the database on every request (`Site.find_for_request`, one query
 with a CASE over the hostnames, about 3 ms on the 2-core machine). The sites change a few times
 in an installation's life, so each process remembers the answer per host and port, under a
-shared version (`samenhuis.versions`) that saving or deleting a site, or moving or renaming any
-page (a site's root page among them), drops. `SiteMiddleware` hands the answer to Wagtail, which
-reads `request._wagtail_site` before it would query.
+shared version (`samenhuis.versions`) that saving or deleting a site, moving or renaming any
+page (a site's root page among them), or publishing a root page drops. `SiteMiddleware` hands
+the answer to Wagtail, which reads `request._wagtail_site` before it would query.
 """
 
 import copy
@@ -14,7 +14,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
-from wagtail.signals import page_slug_changed, post_page_move
+from wagtail.signals import page_published, page_slug_changed, post_page_move
 
 from .versions import SharedVersion
 
@@ -54,7 +54,14 @@ class SiteMiddleware:
         return self.get_response(request)
 
 
+def _root_published(sender, instance, **kwargs):
+    """A site's root page travels with the remembered site (breadcrumbs show its title)."""
+    if instance.depth <= 2:
+        SITES.bump()
+
+
 post_save.connect(SITES.bump, sender=Site, dispatch_uid="sites-save")
+page_published.connect(_root_published, dispatch_uid="sites-root-published")
 post_delete.connect(SITES.bump, sender=Site, dispatch_uid="sites-delete")
 post_page_move.connect(SITES.bump, dispatch_uid="sites-page-moved")
 page_slug_changed.connect(SITES.bump, dispatch_uid="sites-page-slug")

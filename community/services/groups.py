@@ -444,10 +444,14 @@ def group_facilitator_hand_over(*, actor: User, group: IntervisionGroup, to_pers
     if target.is_facilitator:
         raise ValidationError(_("%(person)s is already a facilitator.") % {"person": to_person}, code="facilitator")
     if access.is_facilitator:
-        GroupMembership.objects.filter(pk=access.membership.pk).update(role=Role.MEMBER)
+        stepping_down = GroupMembership.objects.filter(pk=access.membership.pk)
     else:
-        GroupMembership.objects.filter(group=group, role=Role.FACILITATOR).update(role=Role.MEMBER)
+        stepping_down = GroupMembership.objects.filter(group=group, role=Role.FACILITATOR)
+    changed = [*stepping_down.values_list("person_id", flat=True), to_person.pk]
+    stepping_down.update(role=Role.MEMBER)
     GroupMembership.objects.filter(pk=target.pk).update(role=Role.FACILITATOR)
+    for person_id in changed:  # their open room sockets learn who moderates now
+        room_access_changed_on_commit(group=group, person=User(pk=person_id))
     _log(group, actor, Verb.HANDED_OVER, subject=to_person)
     _tell(
         [to_person],
@@ -475,6 +479,7 @@ def group_facilitator_add(*, actor: User, group: IntervisionGroup, person: User)
     if target.is_facilitator:
         raise ValidationError(_("%(person)s is already a facilitator.") % {"person": person}, code="facilitator")
     GroupMembership.objects.filter(pk=target.pk).update(role=Role.FACILITATOR)
+    room_access_changed_on_commit(group=group, person=person)
     _log(group, actor, Verb.FACILITATOR_ADDED, subject=person)
     _tell(
         [person],

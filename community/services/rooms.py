@@ -92,6 +92,13 @@ def _lock(room: Room) -> Room:
     return Room.objects.select_for_update(of=("self",)).select_related("group").get(pk=room.pk)
 
 
+def _lock_message(message: Message) -> tuple[Room, Message]:
+    """Lock the message's room, then read the message again: a change that waited for the lock
+    judges the message as the change before it left it (hidden, deleted, edited)."""
+    room = _lock(message.room)
+    return room, Message.objects.select_related("author", "parent").get(pk=message.pk)
+
+
 def _next_rev(room: Room, *, new_message: bool = False) -> None:
     """Advance the locked room's counters; the caller stores the change in the same transaction."""
     room.last_rev += 1
@@ -313,14 +320,13 @@ def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[in
 
 @transaction.atomic
 def room_message_edit(*, actor: User, message: Message, body: str) -> Message:
-    room = _lock(message.room)
+    room, message = _lock_message(message)
     access = _access(actor, room)
     _require(access.can_read and message.author_id == actor.pk)
     _require_post(access)
     if message.is_removed:
         raise ValidationError(_("A removed message cannot be edited."), code="removed")
     body = _clean_body(body, allow_empty=message.attachments.exists())
-    message = Message.objects.select_for_update().get(pk=message.pk)
     if body == message.body:
         return selectors.with_details(Message.objects.filter(pk=message.pk)).get()
     MessageRevision.objects.create(message=message, body=message.body)
@@ -350,7 +356,7 @@ def _change(room: Room, message: Message, **fields) -> Message:
 @transaction.atomic
 def room_message_delete(*, actor: User, message: Message) -> Message:
     """Soft: the message keeps its place as "bericht verwijderd"; moderators still see the text."""
-    room = _lock(message.room)
+    room, message = _lock_message(message)
     access = _access(actor, room)
     _require(access.can_read and message.author_id == actor.pk)
     if room.is_archived:
@@ -365,7 +371,7 @@ def room_message_react(*, actor: User, message: Message, emoji: str, on: bool | 
     """Add or take back a reaction (`on=None` toggles)."""
     if emoji not in Reaction.EMOJI:
         raise ValidationError(_("Choose one of the reactions offered."), code="invalid_field")
-    room = _lock(message.room)
+    room, message = _lock_message(message)
     _require_post(_access(actor, room))
     if message.is_removed:
         raise ValidationError(_("You cannot react to a removed message."), code="removed")
@@ -463,7 +469,7 @@ def _moderators(room: Room) -> list[User]:
 @transaction.atomic
 def room_message_hide(*, actor: User, message: Message, hidden: bool, note: str = "") -> Message:
     """Moderators hide a message from readers (and show it again); reports on it are settled."""
-    room = _lock(message.room)
+    room, message = _lock_message(message)
     _require(_access(actor, room).can_moderate)
     if hidden == message.is_hidden:
         return message
@@ -581,7 +587,8 @@ def rooms_ensure() -> int:
 
 
 def room_access_changed_on_commit(*, group: IntervisionGroup, person: User) -> None:
-    """After someone leaves or is removed from a group, their sockets to its room close."""
+    """After someone leaves or is removed from a group, their sockets to its room close; after a
+    change of role they are told what they may do now (`state`)."""
     room_id = Room.objects.filter(group=group).values_list("pk", flat=True).first()
     if room_id is not None:
         transaction.on_commit(

@@ -22,6 +22,9 @@ if (list && "WebSocket" in window) {
     const known = new Map(); // seq -> rev shown
 
     list.querySelectorAll("li[data-seq]").forEach((item) => known.set(Number(item.dataset.seq), Number(item.dataset.rev)));
+    // The page shows the newest messages as it was loaded; anything numbered above is new. A change
+    // to an older message that is not on the page (an edit, a reaction) is not a new message.
+    const loadedUpTo = Math.max(0, ...known.keys());
 
     const setStatus = (text) => {
         if (!status) return;
@@ -35,6 +38,8 @@ if (list && "WebSocket" in window) {
         }
         return false;
     };
+    // crypto.randomUUID exists only on HTTPS and localhost; getRandomValues everywhere.
+    const newClientId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
     const roomUrl = (suffix) => `/gemeenschap/gesprekken/${slug}/${suffix}`;
 
     const element = (tag, className, text) => {
@@ -137,6 +142,7 @@ if (list && "WebSocket" in window) {
             current.replaceWith(item);
         } else {
             if (!live) return; // an older page: new messages are on the newest page
+            if (message.seq <= loadedUpTo) return; // older than this page: not shown here
             list.querySelector("[data-empty]")?.remove();
             const after = [...list.querySelectorAll("li[data-seq]")].find((node) => Number(node.dataset.seq) > message.seq);
             list.insertBefore(item, after || null);
@@ -201,7 +207,7 @@ if (list && "WebSocket" in window) {
                     apply(frame.message);
                     pending = null;
                     composer.querySelector("textarea").value = "";
-                    composer.querySelector("input[name=client_id]").value = crypto.randomUUID().replaceAll("-", "");
+                    composer.querySelector("input[name=client_id]").value = newClientId();
                     composerStatus("");
                 }
                 break;

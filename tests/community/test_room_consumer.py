@@ -6,7 +6,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
 from community import services
-from community.models import IntervisionGroup, Message, Report
+from community.models import IntervisionGroup, Message, Presence, Report
 from samenhuis.asgi import application
 from tests.community.rooms import group_room, post, thematic_room
 from tests.community.test_notification_consumer import ORIGIN, session_cookie_for
@@ -183,6 +183,9 @@ async def test_removing_a_member_closes_their_socket_within_a_second():
     group = await sync_to_async(lambda: room.group)()
     await sync_to_async(services.group_member_remove)(actor=facilitator, group=group, person=member)
     assert await closed_with(communicator, timeout=1) == 4403
+    await communicator.disconnect()  # the close handshake ends; the consumer cleans up
+    # Gone from the room's presence: not shown online, and e-mailed again when mentioned.
+    assert not await sync_to_async(lambda: Presence.objects.filter(person=member).exists())()
 
 
 async def test_a_member_removed_without_announcement_is_refused_at_the_next_frame():
@@ -275,3 +278,15 @@ async def test_a_fault_on_the_server_answers_server_error_with_the_ids_and_keeps
     await a.send_json_to({"type": "ping", "id": 8})
     assert (await next_of(a, "pong"))["id"] == 8
     await a.disconnect()
+
+
+async def test_a_facilitator_who_hands_over_loses_moderation_on_the_open_socket():
+    facilitator, member = await make_user(), await make_user()
+    room = await make_group_room(facilitator=facilitator, members=[member])
+    communicator, hello = await joined(room, facilitator)
+    assert hello["can_moderate"] is True
+    group = await sync_to_async(lambda: room.group)()
+    await sync_to_async(services.group_facilitator_hand_over)(actor=facilitator, group=group, to_person=member)
+    state = await next_of(communicator, "state", timeout=2)
+    assert state["can_moderate"] is False and state["can_post"] is True
+    await communicator.disconnect()

@@ -421,3 +421,16 @@ def test_mention_candidates_are_people_who_may_read_the_room():
     # A name matches from the start of one of its words, not from its middle.
     assert [p["name"] for p in selectors.mention_candidates(room, "lid")] == ["Annelies Lid"]
     assert selectors.mention_candidates(room, "nnel") == []
+
+
+def test_a_change_that_waited_judges_the_message_as_the_change_before_it_left_it():
+    admin, author = UserFactory(is_superuser=True), UserFactory()
+    room = thematic_room()
+    message = post(room, author, "Eerste versie")
+    stale = Message.objects.get(pk=message.pk)  # what an edit had read before the hide took the lock
+    services.room_message_hide(actor=admin, message=message, hidden=True)
+    with pytest.raises(ValidationError) as error:
+        services.room_message_edit(actor=author, message=stale, body="Stiekem herschreven")
+    assert error.value.code == "removed"
+    services.room_message_hide(actor=admin, message=stale, hidden=True)  # already hidden: nothing logged
+    assert ModerationAction.objects.filter(message=message).count() == 1
