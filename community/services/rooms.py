@@ -70,6 +70,11 @@ def _announce_on_commit(room: Room, event: dict) -> None:
     transaction.on_commit(lambda: _group_send_now(room.channel_group, event))
 
 
+def _announce_access_changed(room: Room, person: User) -> None:
+    """The person's sockets in the room re-read what they may do (and close if they may not read)."""
+    _announce_on_commit(room, {"type": "room.access_changed", "person": person.pk})
+
+
 def _announce_message_on_commit(message: Message, **extra) -> None:
     payload = selectors.message_payload(message)
     frame = {"type": "message", "rev": message.rev, "message": payload}
@@ -525,7 +530,7 @@ def room_member_mute(*, actor: User, room: Room, person: User, minutes: int | No
         until=state.muted_until,
         note=note[:500],
     )
-    _announce_on_commit(room, {"type": "room.access_changed", "person": person.pk})
+    _announce_access_changed(room, person)
     return state
 
 
@@ -589,11 +594,9 @@ def rooms_ensure() -> int:
 def room_access_changed_on_commit(*, group: IntervisionGroup, person: User) -> None:
     """After someone leaves or is removed from a group, their sockets to its room close; after a
     change of role they are told what they may do now (`state`)."""
-    room_id = Room.objects.filter(group=group).values_list("pk", flat=True).first()
-    if room_id is not None:
-        transaction.on_commit(
-            lambda: _group_send_now(f"room-{room_id}", {"type": "room.access_changed", "person": person.pk})
-        )
+    room = Room.objects.filter(group=group).first()
+    if room is not None:
+        _announce_access_changed(room, person)
 
 
 # Presence: one row per open socket --------------------------------------------------------------

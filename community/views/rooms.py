@@ -55,10 +55,6 @@ def _refused(request, error: ValidationError | PermissionDenied) -> None:
         messages.error(request, message)
 
 
-def _message_or_404(room: Room, seq: int):
-    return selectors.message_for_seq(room, seq)
-
-
 def _client_strings() -> dict:
     """The words static/js/room.js shows, in the page's language."""
     return {
@@ -197,7 +193,7 @@ def _int(value) -> int | None:
 @room_view(methods=("GET", "POST"))
 def room_message(request, room, access, seq):
     """A message with its thread, and the form to reply."""
-    message = _message_or_404(room, seq)
+    message = selectors.message_for_seq(room, seq)
     if message.parent_id:
         return redirect(f"{message.parent.get_absolute_url()}#bericht-{message.seq}")
     form = MessageForm()
@@ -224,7 +220,7 @@ def room_message(request, room, access, seq):
 
 @room_view(methods=("GET", "POST"))
 def room_message_edit(request, room, access, seq):
-    message = _message_or_404(room, seq)
+    message = selectors.message_for_seq(room, seq)
     if message.author_id != request.user.pk or message.is_removed:
         raise PermissionDenied
     form = EditForm(request.POST or None, initial={"body": message.body})
@@ -241,7 +237,7 @@ def room_message_edit(request, room, access, seq):
 
 @room_view(methods=("GET", "POST"))
 def room_message_delete(request, room, access, seq):
-    message = _message_or_404(room, seq)
+    message = selectors.message_for_seq(room, seq)
     if message.author_id != request.user.pk:
         raise PermissionDenied
     if request.method == "POST":
@@ -257,7 +253,7 @@ def room_message_delete(request, room, access, seq):
 
 @room_view(methods=("POST",))
 def room_message_react(request, room, access, seq):
-    message = _message_or_404(room, seq)
+    message = selectors.message_for_seq(room, seq)
     form = ReactForm(request.POST)
     if form.is_valid():
         try:
@@ -269,7 +265,7 @@ def room_message_react(request, room, access, seq):
 
 @room_view(methods=("GET", "POST"))
 def room_message_report(request, room, access, seq):
-    message = _message_or_404(room, seq)
+    message = selectors.message_for_seq(room, seq)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -289,7 +285,7 @@ def room_message_report(request, room, access, seq):
 
 @room_view(methods=("POST",))
 def room_message_hide(request, room, access, seq):
-    message = _message_or_404(room, seq)
+    message = selectors.message_for_seq(room, seq)
     hidden = request.POST.get("hidden") == "1"
     services.room_message_hide(actor=request.user, message=message, hidden=hidden, note=request.POST.get("note", ""))
     messages.success(request, _("The message is hidden.") if hidden else _("The message is visible again."))
