@@ -1,6 +1,410 @@
-from django.shortcuts import render
+"""Agenda, event, registration, attendee, meeting and feed views. Thin: the rules are in
+`events.permissions`, the changes in `events.services`; a refused change comes back as a
+message on the page it came from, with what the person typed kept."""
+
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from community.permissions import can_view_group, group_access
+from community.selectors.groups import group_by_slug
+
+from . import calendar, ical, permissions, selectors, services
+from .forms import AgendaFilterForm, AttendeesMailForm, MeetingForm, MeetingResponseForm, RegistrationForm
+from .models import CalendarFeed, EventPage, GroupMeeting, MeetingResponse, Registration
+
+WAITLISTED_MESSAGE = _lazy(
+    "The event is full: you are number %(position)d on the waitlist. We mail you when a seat frees up."
+)
+
+# The agenda ------------------------------------------------------------------------------------
 
 
-def index(request):
-    """The calendar. Events, registrations and iCal feeds arrive with the events work (DESIGN.md)."""
-    return render(request, "events/index.html")
+def agenda(request, page, *, past: bool):
+    choices = selectors.agenda_filter_choices(past=past)
+    form = AgendaFilterForm(request.GET, **choices)
+    events = selectors.agenda_events(past=past, **form.filters())
+    return TemplateResponse(
+        request,
+        "events/agenda_page.html",
+        {
+            "page": page,
+            "self": page,
+            "past": past,
+            "form": form,
+            "page_obj": selectors.agenda_page(events, request.GET.get("pagina")),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return query.urlencode()
+
+
+def _calendar_response(entries, *, name: str, filename: str) -> HttpResponse:
+    response = HttpResponse(ical.calendar_render(entries, name=name), content_type=ical.CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def public_feed(request):
+    """The public agenda as an iCal feed: upcoming events and a year of past ones."""
+    return _calendar_response(calendar.public_feed_entries(), name=_("Samenhuis agenda"), filename="agenda.ics")
+
+
+# An event ----------------------------------------------------------------------------------------
+
+
+def _event_context(request, event, *, form=None) -> dict:
+    user = request.user
+    registration = None
+    if user.is_authenticated:
+        registration = Registration.objects.filter(event=event, person=user).first()
+    can_manage = permissions.can_manage_event(user, event)
+    attendee = bool(registration and registration.is_confirmed)
+    questions = list(event.questions.all())
+    return {
+        "page": event,
+        "self": event,
+        "programme": event.programme.all(),
+        "seats": services.event_seats(event),
+        "registration": registration if registration and registration.is_active else None,
+        "position": services.waitlist_position(registration) if registration else None,
+        "refusal": services.registration_refusal(event),
+        "form": form or RegistrationForm(questions=questions),
+        "can_manage": can_manage,
+        "show_online_link": bool(event.online_url) and (attendee or can_manage),
+        "materials": _materials_grouped(permissions.materials_visible(user, event)),
+        "life_domains": event.life_domains.all(),
+    }
+
+
+def _materials_grouped(materials) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for material in materials:
+        groups.setdefault(material.get_kind_display(), []).append(material)
+    return list(groups.items())
+
+
+def event_detail(request, event):
+    return TemplateResponse(request, "events/event_page.html", _event_context(request, event))
+
+
+def event_register(request, event):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.url)
+    questions = list(event.questions.all())
+    form = RegistrationForm(request.POST, questions=questions)
+    if form.is_valid():
+        try:
+            registration = services.event_register(
+                event=event,
+                person=request.user,
+                answers={name: str(value) for name, value in form.cleaned_data.items()},
+            )
+        except services.RegistrationRefused as refusal:
+            messages.error(request, refusal.messages[0])
+            return redirect(event.url)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if registration.is_confirmed:
+                messages.success(request, _("You are registered. A confirmation with a calendar file is on its way."))
+            else:
+                messages.info(
+                    request,
+                    WAITLISTED_MESSAGE % {"position": services.waitlist_position(registration)},
+                )
+            return redirect(event.url)
+    response = TemplateResponse(request, "events/event_page.html", _event_context(request, event, form=form))
+    response.status_code = 400
+    return response
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def event_cancel(request, event):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.url)
+    registration = Registration.objects.filter(event=event, person=request.user).first()
+    if registration is None:
+        messages.error(request, _("You are not registered for this event."))
+    else:
+        try:
+            services.registration_cancel(registration=registration, by=request.user)
+        except services.RegistrationRefused as refusal:
+            messages.error(request, refusal.messages[0])
+        else:
+            messages.success(request, _("Your registration has been cancelled."))
+    return redirect("events:my_agenda" if request.POST.get("next") == "mijn" else event.url)
+
+
+def _organisers_only(request, event) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not permissions.can_manage_event(request.user, event):
+        raise PermissionDenied
+
+
+def event_attendees(request, event):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _organisers_only(request, event)
+    attendees = selectors.event_attendees(event)
+    return TemplateResponse(
+        request,
+        "events/event_attendees.html",
+        {
+            "page": event,
+            "self": event,
+            "confirmed": [r for r in attendees if r.is_confirmed],
+            "waitlisted": [r for r in attendees if r.is_waitlisted],
+            "questions": [question.label for question in event.questions.all()],
+            "seats": services.event_seats(event),
+        },
+    )
+
+
+def _event_by_slug(request, slug) -> EventPage:
+    """A published event by its slug, for the file addresses Wagtail does not route; an event
+    behind a view restriction is not served here (404), as in the public feed."""
+    return get_object_or_404(EventPage.objects.live().public().specific(), slug=slug)
+
+
+def event_attendees_csv(request, slug):
+    event = _event_by_slug(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _organisers_only(request, event)
+    attendees = selectors.event_attendees(event)
+    questions = [question.label for question in event.questions.all()]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deelnemers-{slugify(event.slug)[:60]}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the accents as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Name"), _("E-mail address"), _("Status"), _("Registered on"), *questions])
+    for registration in attendees:
+        answers = {answer["question"]: answer["answer"] for answer in registration.answers}
+        writer.writerow(
+            [
+                _csv_safe(registration.person.display_name),
+                _csv_safe(registration.person.email),
+                registration.get_status_display(),
+                timezone.localtime(registration.queued_at).strftime("%Y-%m-%d %H:%M"),
+                *(_csv_safe(answers.get(question, "")) for question in questions),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """A cell that starts like a formula is read as text by spreadsheet programs (CSV injection)."""
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def event_attendees_mail(request, event):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _organisers_only(request, event)
+    form = AttendeesMailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.event_attendees_mail(event=event, sender=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your message is being sent to %(count)d attendees.") % {"count": count})
+            return redirect(event.url + event.reverse_subpage("attendees"))
+    return TemplateResponse(request, "events/event_attendees_mail.html", {"page": event, "self": event, "form": form})
+
+
+def event_calendar_file(request, slug):
+    event = _event_by_slug(request, slug)
+    return _calendar_response(
+        [calendar.event_entry(event)], name=event.title, filename=ical.event_file_name(event.title)
+    )
+
+
+# My agenda and the personal feed ---------------------------------------------------------------
+
+
+@login_required
+def my_agenda(request):
+    feed = CalendarFeed.objects.filter(person=request.user).first()
+    registrations = selectors.registrations_of(request.user)
+    now = timezone.now()
+    return TemplateResponse(
+        request,
+        "events/my_agenda.html",
+        {
+            "upcoming": [r for r in registrations if r.event.ends_at >= now],
+            "past": [r for r in registrations if r.event.ends_at < now],
+            "meetings": selectors.meetings_upcoming_for(request.user),
+            "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_feed(request):
+    if request.POST.get("action") == "revoke":
+        services.calendar_feed_revoke(person=request.user)
+        messages.success(request, _("Your calendar address no longer works."))
+    else:
+        services.calendar_feed_regenerate(person=request.user)
+        messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("events:my_agenda")
+
+
+def personal_feed(request, token):
+    feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
+    if not feed.person.is_active:
+        raise Http404
+    response = _calendar_response(
+        calendar.personal_feed_entries(feed.person), name=_("My Samenhuis agenda"), filename="mijn-agenda.ics"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# Group meetings --------------------------------------------------------------------------------
+
+
+def group_meetings_view(*, methods=("GET",), manage=False):
+    """The group by its slug: 404 for a group you may not know of, log in for anonymous visitors,
+    403 for members of the platform who are not in the group, facilitators for `manage`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, group_slug, *args, **kwargs):
+            group = group_by_slug(slug=group_slug)
+            if group is None or not can_view_group(group_access(request.user, group)):
+                raise Http404
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            membership = permissions.group_membership(request.user, group)
+            if not permissions.can_view_meetings(membership):
+                raise PermissionDenied
+            if manage and not permissions.can_manage_meetings(membership):
+                raise PermissionDenied
+            return view(request, group, membership, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+@group_meetings_view()
+def meeting_list(request, group, membership):
+    upcoming, past = selectors.group_meetings(group)
+    return TemplateResponse(
+        request,
+        "events/meetings/meeting_list.html",
+        {"group": group, "upcoming": upcoming, "past": past, "can_manage": permissions.can_manage_meetings(membership)},
+    )
+
+
+@group_meetings_view(methods=("GET", "POST"), manage=True)
+def meeting_create(request, group, membership):
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(group=group, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The meeting has been planned."))
+            return redirect(meeting)
+    return TemplateResponse(
+        request, "events/meetings/meeting_form.html", {"group": group, "form": form, "meeting": None}
+    )
+
+
+def _meeting(group, pk) -> GroupMeeting:
+    return get_object_or_404(GroupMeeting, group=group, pk=pk)
+
+
+@group_meetings_view(methods=("GET", "POST"))
+def meeting_detail(request, group, membership, pk):
+    meeting = _meeting(group, pk)
+    response = MeetingResponse.objects.filter(meeting=meeting, person=request.user).first()
+    form = MeetingResponseForm(request.POST or None, initial={"answer": response.answer if response else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_respond(meeting=meeting, person=request.user, answer=form.cleaned_data["answer"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your answer has been saved."))
+            return redirect(meeting)
+    responses = list(meeting.responses.select_related("person__profile").order_by("answer", "answered_at"))
+    return TemplateResponse(
+        request,
+        "events/meetings/meeting_detail.html",
+        {
+            "group": group,
+            "meeting": meeting,
+            "form": form,
+            "responses": responses,
+            "counts": {
+                answer: sum(1 for r in responses if r.answer == answer) for answer in MeetingResponse.Answer.values
+            },
+            "can_manage": permissions.can_manage_meetings(membership),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@group_meetings_view(methods=("GET", "POST"), manage=True)
+def meeting_edit(request, group, membership, pk):
+    meeting = _meeting(group, pk)
+    form = MeetingForm(request.POST or None, instance=GroupMeeting.objects.get(pk=meeting.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The meeting has been changed."))
+            return redirect(meeting)
+    return TemplateResponse(
+        request, "events/meetings/meeting_form.html", {"group": group, "form": form, "meeting": meeting}
+    )
+
+
+@group_meetings_view(methods=("POST",), manage=True)
+def meeting_cancel(request, group, membership, pk):
+    meeting = _meeting(group, pk)
+    services.meeting_cancel(meeting=meeting, by=request.user)
+    messages.success(request, _("The meeting has been cancelled; calendars that follow it show it as cancelled."))
+    return redirect(meeting)

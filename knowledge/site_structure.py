@@ -95,6 +95,12 @@ ACCESSIBILITY_BODY = [
 ]
 
 
+AGENDA_INTRO = (
+    "Netwerknamiddagen, vormingen, studiedagen en webinars voor wie in of met een Huis van het Kind "
+    "werkt. Schrijf je in, zet de activiteiten in je eigen agenda en vind achteraf de presentaties terug."
+)
+
+
 def ensure_after_migrate(sender, using="default", **kwargs):
     if using == "default":
         site_structure_ensure()
@@ -102,6 +108,8 @@ def ensure_after_migrate(sender, using="default", **kwargs):
 
 @transaction.atomic
 def site_structure_ensure() -> Page:
+    from events.models import AgendaPage
+
     from .models import FooterLinks, HomePage, StandardPage
 
     locale, _ = Locale.objects.get_or_create(
@@ -145,6 +153,9 @@ def site_structure_ensure() -> Page:
         return page
 
     child("kennis", "Kennis", KNOWLEDGE_INTRO)
+    if not AgendaPage.objects.exists():
+        home.refresh_from_db()
+        home.add_child(instance=AgendaPage(title="Agenda", slug="agenda", locale=locale, intro=AGENDA_INTRO))
     privacy = child("privacy", "Privacyverklaring", PRIVACY_INTRO, PRIVACY_BODY)
     accessibility = child("toegankelijkheid", "Toegankelijkheidsverklaring", ACCESSIBILITY_INTRO, ACCESSIBILITY_BODY)
 

@@ -24,7 +24,7 @@ class HomePage(RememberedViewRestrictionsMixin, ShortcutRouteMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["knowledge.StandardPage"]
+    subpage_types = ["knowledge.StandardPage", "events.AgendaPage"]
     max_count = 1
 
     class Meta:

@@ -1,0 +1,90 @@
+"""Who may see and do what with events: the one place views, feeds, hooks and search ask.
+
+Public events are Wagtail pages, readable by everyone; registering needs an account. Organisers
+(editors who may edit the page, and the coordinators and staff of the organising organisation)
+see the attendees. Group meetings and their links are for the group's members only; to anyone
+else a meeting of a secret group does not exist (404). See docs/events.md.
+"""
+
+from django.db.models import QuerySet
+
+from community.models import GroupMembership, Membership
+from community.permissions import is_platform_admin
+
+from .models import EventMaterial, EventPage, GroupMeeting, Registration
+
+ORGANISER_ROLES = (Membership.Role.COORDINATOR, Membership.Role.STAFF)
+
+
+def _active(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_register(user) -> bool:
+    return _active(user)
+
+
+def can_manage_event(user, event: EventPage) -> bool:
+    """See the attendee list with answers, export it, mail the attendees."""
+    if not _active(user):
+        return False
+    if user.is_superuser or is_platform_admin(user):
+        return True
+    if (
+        event.organiser_id
+        and Membership.objects.filter(
+            person=user, organisation_id=event.organiser_id, role__in=ORGANISER_ROLES
+        ).exists()
+    ):
+        return True
+    return event.permissions_for_user(user).can_edit()
+
+
+def is_attendee(user, event: EventPage) -> bool:
+    return (
+        _active(user)
+        and Registration.objects.filter(event=event, person=user, status=Registration.Status.CONFIRMED).exists()
+    )
+
+
+def can_see_online_link(user, event: EventPage) -> bool:
+    return is_attendee(user, event) or can_manage_event(user, event)
+
+
+def can_see_material(user, material: EventMaterial) -> bool:
+    if material.is_public:
+        return True
+    event = material.page
+    return is_attendee(user, event) or can_manage_event(user, event)
+
+
+def materials_visible(user, event: EventPage) -> list[EventMaterial]:
+    materials = list(event.materials.select_related("document"))
+    if all(material.is_public for material in materials):
+        return materials
+    insider = is_attendee(user, event) or can_manage_event(user, event)
+    return [material for material in materials if material.is_public or insider]
+
+
+# Group meetings ---------------------------------------------------------------------------------
+
+
+def group_membership(user, group) -> GroupMembership | None:
+    if not _active(user):
+        return None
+    return GroupMembership.objects.filter(group=group, person=user).first()
+
+
+def can_view_meetings(membership: GroupMembership | None) -> bool:
+    return membership is not None
+
+
+def can_manage_meetings(membership: GroupMembership | None) -> bool:
+    return membership is not None and membership.is_facilitator
+
+
+def meetings_for_member(user) -> QuerySet[GroupMeeting]:
+    """Meetings of every group the person belongs to (for the personal feed and 'my agenda')."""
+    if not _active(user):
+        return GroupMeeting.objects.none()
+    return GroupMeeting.objects.filter(group__memberships__person=user)

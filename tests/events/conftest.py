@@ -1,0 +1,41 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from events.models import AgendaPage, EventPage, EventType, RegistrationQuestion
+
+
+def event_publish(*, title="Netwerknamiddag Kempen", starts_in=timedelta(days=10), hours=3, questions=(), **fields):
+    """An event page under the agenda, published the way an editor publishes it."""
+    agenda = AgendaPage.objects.get()
+    starts_at = timezone.now().replace(microsecond=0) + starts_in
+    values = {
+        "event_type": EventType.NETWORK_AFTERNOON,
+        "summary": "Organisaties uit de Kempen stellen hun aanbod voor.",
+        "venue": "Zaal De Schakel",
+        "city": "Turnhout",
+        "postcode": "2300",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=hours),
+        **fields,
+    }
+    event = agenda.add_child(instance=EventPage(title=title, **values))
+    for order, (label, kind, options, required) in enumerate(questions):
+        RegistrationQuestion.objects.create(
+            page=event, sort_order=order, label=label, kind=kind, options=options, required=required
+        )
+    event.save_revision().publish()
+    return EventPage.objects.get(pk=event.pk)
+
+
+@pytest.fixture
+def make_event(db):
+    return event_publish
+
+
+@pytest.fixture
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks only matter on PostgreSQL; set DATABASE_URL to run this race")
