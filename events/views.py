@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.permissions import can_view_group, group_access
@@ -25,7 +25,7 @@ from . import calendar, ical, permissions, selectors, services
 from .forms import AgendaFilterForm, AttendeesMailForm, MeetingForm, MeetingResponseForm, RegistrationForm
 from .models import CalendarFeed, EventPage, GroupMeeting, MeetingResponse, Registration
 
-WAITLISTED_MESSAGE = _lazy(
+WAITLISTED_MESSAGE = gettext_lazy(
     "The event is full: you are number %(position)d on the waitlist. We mail you when a seat frees up."
 )
 

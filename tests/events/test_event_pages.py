@@ -222,7 +222,7 @@ def _material(event, *, audience, title="Presentatie CAW"):
 def test_materials_text_is_extracted_and_attendees_only_files_are_404_to_others(client, make_event):
     event = make_event(starts_in=timedelta(days=-2))
     public, public_document = _material(event, audience=EventMaterial.Audience.PUBLIC, title="Verslag")
-    private, private_document = _material(event, audience=EventMaterial.Audience.ATTENDEES, title="Slides")
+    _private, private_document = _material(event, audience=EventMaterial.Audience.ATTENDEES, title="Slides")
     assert "Gezinsondersteuning in de Kempen" in public.extracted_text
 
     page = client.get(event.url).content.decode()

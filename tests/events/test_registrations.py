@@ -108,10 +108,10 @@ def test_a_second_registration_is_refused_with_its_own_message(make_event):
     event = make_event(capacity=1)
     holder = register(event)
     waiting = register(event)
-    with pytest.raises(services.RegistrationRefused, match="already registered") as refused:
+    with pytest.raises(services.RegistrationRefused, match="al ingeschreven") as refused:
         register(event, holder.person)
     assert refused.value.code == "duplicate"
-    with pytest.raises(services.RegistrationRefused, match="already on the waitlist"):
+    with pytest.raises(services.RegistrationRefused, match="al op de wachtlijst"):
         register(event, waiting.person)
     assert Registration.objects.filter(event=event).count() == 2
 
