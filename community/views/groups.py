@@ -116,6 +116,10 @@ def group_detail(request, group, access):
     }
     if context["can_see_members"]:
         context["members"] = selectors.group_members(group=group)
+    if access.is_member:
+        from events.selectors import group_meetings
+
+        context["next_meetings"] = group_meetings(group)[0][:3]
     if context["can_manage"]:
         context["pending_count"] = len(selectors.group_pending_requests(group=group))
     return render(request, "community/groups/group_detail.html", context)
