@@ -77,6 +77,12 @@ class AttendeesMailForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=150)
     body = forms.CharField(label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8}))
 
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"]
+        if "\n" in subject or "\r" in subject:
+            raise forms.ValidationError(_("Keep the subject on one line."))
+        return subject
+
 
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"

@@ -24,6 +24,9 @@ from knowledge.restrictions import RememberedViewRestrictionsMixin
 
 from .routes import AgendaRoutesMixin, EventRoutesMixin
 
+# First path segments under /agenda/ that events/urls.py routes itself.
+RESERVED_SLUGS = {"mijn", "kalender", "groepen"}
+
 
 class EventType(models.TextChoices):
     NETWORK_AFTERNOON = "netwerknamiddag", _("Network afternoon")
@@ -155,6 +158,8 @@ class EventPage(EventRoutesMixin, RememberedViewRestrictionsMixin, Page):
             errors["ends_at"] = _("The end must come after the start.")
         if self.registration_deadline and self.starts_at and self.registration_deadline > self.starts_at:
             errors["registration_deadline"] = _("Registration must close before the event starts.")
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("This address is taken by the agenda itself; choose another slug.")
         if not self.is_online and not (self.venue or self.city):
             errors["venue"] = _("Give a venue or a city, or mark the event as online.")
         if errors:
@@ -162,10 +167,13 @@ class EventPage(EventRoutesMixin, RememberedViewRestrictionsMixin, Page):
 
     def save(self, *args, **kwargs):
         # A calendar replaces its copy of an event only when SEQUENCE goes up (RFC 5545 3.8.7.4).
+        # Publishing restores the page from a revision that holds an older count, so the count
+        # comes from the row as it is now.
         if self.pk and kwargs.get("update_fields") is None:
-            before = EventPage.objects.filter(pk=self.pk).values(*self.SCHEDULE_FIELDS).first()
-            if before and any(before[name] != getattr(self, name) for name in self.SCHEDULE_FIELDS):
-                self.schedule_sequence += 1
+            before = EventPage.objects.filter(pk=self.pk).values("schedule_sequence", *self.SCHEDULE_FIELDS).first()
+            if before:
+                changed = any(before[name] != getattr(self, name) for name in self.SCHEDULE_FIELDS)
+                self.schedule_sequence = before["schedule_sequence"] + (1 if changed else 0)
         super().save(*args, **kwargs)
 
     @property
@@ -290,6 +298,15 @@ class EventMaterial(Orderable):
         super().clean()
         if bool(self.document_id) == bool(self.link_url):
             raise ValidationError(_("Choose a document or give a link, not both."))
+        if self.document_id:
+            from .documents import document_kind_matches
+
+            document = self.document
+            with document.open_file() as handle:
+                if not document_kind_matches(handle, filename=document.file.name):
+                    raise ValidationError(
+                        {"document": _("This file's content does not match its extension; upload the real file.")}
+                    )
 
     def save(self, *args, **kwargs):
         from .documents import document_text_extract

@@ -1,9 +1,11 @@
 """Who may see and do what with events: the one place views, feeds, hooks and search ask.
 
 Public events are Wagtail pages, readable by everyone; registering needs an account. Organisers
-(editors who may edit the page, and the coordinators and staff of the organising organisation)
-see the attendees. Group meetings and their links are for the group's members only; to anyone
-else a meeting of a secret group does not exist (404). See docs/events.md.
+(who created the page, the coordinators and staff of the organising organisation, and platform
+administrators) see the attendees; being allowed to edit pages in the agenda is not enough, since
+the CMS group for event organisers may edit every event. Group meetings and their links are for
+the group's members only; to anyone else a meeting of a secret group does not exist (404). See
+docs/events.md.
 """
 
 from django.db.models import QuerySet
@@ -30,14 +32,14 @@ def can_manage_event(user, event: EventPage) -> bool:
         return False
     if user.is_superuser or is_platform_admin(user):
         return True
-    if (
+    if event.owner_id == user.pk:
+        return True  # who created the page in the CMS
+    return bool(
         event.organiser_id
         and Membership.objects.filter(
             person=user, organisation_id=event.organiser_id, role__in=ORGANISER_ROLES
         ).exists()
-    ):
-        return True
-    return event.permissions_for_user(user).can_edit()
+    )
 
 
 def is_attendee(user, event: EventPage) -> bool:

@@ -88,11 +88,15 @@ def event_attendees(event: EventPage) -> list[Registration]:
 def group_meetings(group, *, now=None) -> tuple[list[GroupMeeting], list[GroupMeeting]]:
     """Upcoming and past meetings of a group, each with the answers counted."""
     now = now or timezone.now()
-    meetings = GroupMeeting.objects.filter(group=group).annotate(
-        **{
-            f"answers_{answer}": Count("responses", filter=Q(responses__answer=answer))
-            for answer in MeetingResponse.Answer.values
-        }
+    meetings = (
+        GroupMeeting.objects.filter(group=group)
+        .select_related("group")
+        .annotate(
+            **{
+                f"answers_{answer}": Count("responses", filter=Q(responses__answer=answer))
+                for answer in MeetingResponse.Answer.values
+            }
+        )
     )
     upcoming = list(meetings.filter(ends_at__gte=now).order_by("starts_at"))
     past = list(meetings.filter(ends_at__lt=now).order_by("-starts_at")[:20])

@@ -176,24 +176,34 @@ def event_attendees(request, event):
         return redirect_to_login(request.get_full_path())
     _organisers_only(request, event)
     attendees = selectors.event_attendees(event)
+    questions = [question.label for question in event.questions.all()]
     return TemplateResponse(
         request,
         "events/event_attendees.html",
         {
             "page": event,
             "self": event,
-            "confirmed": [r for r in attendees if r.is_confirmed],
-            "waitlisted": [r for r in attendees if r.is_waitlisted],
-            "questions": [question.label for question in event.questions.all()],
+            "confirmed": [(r, _answers_in_order(r, questions)) for r in attendees if r.is_confirmed],
+            "waitlisted": [(r, _answers_in_order(r, questions)) for r in attendees if r.is_waitlisted],
+            "questions": questions,
             "seats": services.event_seats(event),
         },
     )
 
 
 def _event_by_slug(request, slug) -> EventPage:
-    """A published event by its slug, for the file addresses Wagtail does not route; an event
-    behind a view restriction is not served here (404), as in the public feed."""
-    return get_object_or_404(EventPage.objects.live().public().specific(), slug=slug)
+    """A published event by its slug, for the file addresses Wagtail does not route; its view
+    restrictions (Wagtail's, e.g. members only) hold here too: 404 to whom they refuse."""
+    event = get_object_or_404(EventPage.objects.live().specific(), slug=slug)
+    if any(not restriction.accept_request(request) for restriction in event.get_view_restrictions()):
+        raise Http404
+    return event
+
+
+def _answers_in_order(registration, questions: list[str]) -> list[str]:
+    """The answers under today's questions, matched by label (answers keep the label they were given for)."""
+    answers = {answer["question"]: answer["answer"] for answer in registration.answers}
+    return [answers.get(question, "") for question in questions]
 
 
 def event_attendees_csv(request, slug):
@@ -209,14 +219,13 @@ def event_attendees_csv(request, slug):
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("Name"), _("E-mail address"), _("Status"), _("Registered on"), *questions])
     for registration in attendees:
-        answers = {answer["question"]: answer["answer"] for answer in registration.answers}
         writer.writerow(
             [
                 _csv_safe(registration.person.display_name),
                 _csv_safe(registration.person.email),
                 registration.get_status_display(),
                 timezone.localtime(registration.queued_at).strftime("%Y-%m-%d %H:%M"),
-                *(_csv_safe(answers.get(question, "")) for question in questions),
+                *(_csv_safe(answer) for answer in _answers_in_order(registration, questions)),
             ]
         )
     return response

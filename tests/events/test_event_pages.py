@@ -7,13 +7,22 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 from wagtail.documents.models import Document
 
 from community.models import IntervisionGroup, Membership
 from events import services
-from events.models import CalendarFeed, EventMaterial, EventType, GroupMeeting, Registration, RegistrationQuestion
+from events.models import (
+    CalendarFeed,
+    EventMaterial,
+    EventPage,
+    EventType,
+    GroupMeeting,
+    Registration,
+    RegistrationQuestion,
+)
 from events.pdf import pdf_render
 from tests.factories import OrganisationFactory, UserFactory, group_add_member, group_create
 
@@ -155,6 +164,11 @@ def test_rescheduling_raises_the_sequence(make_event):
     event.save_revision().publish()
     event.refresh_from_db()
     assert event.schedule_sequence == 1
+    event.is_cancelled = True
+    event.save_revision().publish()
+    event.refresh_from_db()
+    assert event.schedule_sequence == 2
+    assert b"SEQUENCE:2" in Client().get(event.url + "agenda.ics").content
 
 
 def test_personal_feed_is_secret_revocable_and_regenerable(client, make_event):
@@ -281,3 +295,35 @@ def test_meetings_are_for_members_and_secret_groups_are_invisible(client):
     client.post(base + f"{meeting.pk}/annuleren/")
     meeting.refresh_from_db()
     assert meeting.is_cancelled and meeting.sequence == 1
+
+
+def test_event_organisers_group_may_edit_events_but_not_other_pages(make_event):
+    from django.contrib.auth.models import Group
+
+    from events.organisers import ORGANISERS_GROUP
+    from knowledge.models import StandardPage
+
+    event = make_event()
+    staff = UserFactory()
+    staff.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    assert event.permissions_for_user(staff).can_edit()
+    assert not StandardPage.objects.get(slug="kennis").permissions_for_user(staff).can_edit()
+    from events.permissions import can_manage_event
+
+    # Editing every event in the CMS does not open every event's attendee list.
+    assert not can_manage_event(staff, event)
+    assert not can_manage_event(UserFactory(), event)
+    EventPage.objects.filter(pk=event.pk).update(owner=staff)
+    event.refresh_from_db()
+    assert can_manage_event(staff, event)
+
+
+def test_a_renamed_file_is_refused_as_material(make_event):
+    from django.core.exceptions import ValidationError
+
+    event = make_event()
+    document = Document.objects.create(title="Nep", file=ContentFile(b"just text, not a PDF", name="nep.pdf"))
+    material = EventMaterial(page=event, kind=EventMaterial.Kind.DOCUMENT, title="Nep", document=document)
+    with pytest.raises(ValidationError) as refused:
+        material.full_clean()
+    assert "document" in refused.value.error_dict
