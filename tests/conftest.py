@@ -54,3 +54,12 @@ def mail_dir(tmp_path):
     path.mkdir()
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def postgresql_only():
+    """For races that row locks prevent: SQLite serialises writers, so they only exist on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks only matter on PostgreSQL; set DATABASE_URL to run this race")

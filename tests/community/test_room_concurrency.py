@@ -5,44 +5,15 @@ SQLite serialises writers anyway (transactions start with the write lock), so th
 guards against only exists on PostgreSQL.
 """
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from community.models import Message, Room
 from tests.community.rooms import post, thematic_room
 from tests.factories import UserFactory
+from tests.support.concurrency import run_together
 
 THREADS = 12
 POSTS_EACH = 8
-
-
-def run_together(target, arguments):
-    barrier = threading.Barrier(len(arguments))
-    failures = []
-
-    def run(*args):
-        try:
-            barrier.wait()
-            target(*args)
-        except Exception as error:  # collected and asserted below
-            failures.append(error)
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=run, args=args) for args in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not failures, failures
-
-
-@pytest.fixture
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks only matter on PostgreSQL; set DATABASE_URL to run this race")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from events.models import AgendaPage, EventPage, EventType, RegistrationQuestion
@@ -33,9 +32,3 @@ def event_publish(*, title="Netwerknamiddag Kempen", starts_in=timedelta(days=10
 @pytest.fixture
 def make_event(db):
     return event_publish
-
-
-@pytest.fixture
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks only matter on PostgreSQL; set DATABASE_URL to run this race")

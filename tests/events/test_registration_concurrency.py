@@ -10,8 +10,8 @@ import pytest
 
 from events import services
 from events.models import Registration
-from tests.community.test_room_concurrency import run_together
 from tests.factories import UserFactory
+from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
