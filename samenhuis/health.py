@@ -19,7 +19,6 @@ from search.backends import get_search_backend
 
 CHECK_TIMEOUT_SECONDS = 3.0
 logger = logging.getLogger(__name__)
-logger = logging.getLogger(__name__)
 
 
 def _database() -> str:
@@ -55,9 +54,13 @@ async def check_channel_layer() -> str:
 
 
 async def check_search() -> str:
+    """The backend answers; updates it could not take yet (queued for retry) are counted."""
+    from search.index import pending_count
+
     backend = get_search_backend()
     await sync_to_async(backend.ping)()
-    return backend.name
+    pending = await sync_to_async(pending_count)()
+    return f"{backend.name}, {pending} updates waiting" if pending else backend.name
 
 
 CHECKS = {"database": check_database, "channel_layer": check_channel_layer, "search": check_search}

@@ -355,6 +355,10 @@ def _change(room: Room, message: Message, **fields) -> Message:
     Message.objects.filter(pk=message.pk).update(**fields)
     message = selectors.with_details(Message.objects.filter(pk=message.pk)).get()
     _announce_message_on_commit(message)
+    # A queryset update sends no post_save: the search index is told here (deletes and hides).
+    from search.index import index_keys_on_commit
+
+    index_keys_on_commit([f"message:{message.pk}"])
     return message
 
 

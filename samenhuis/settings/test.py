@@ -38,3 +38,5 @@ WHITENOISE_AUTOREFRESH = True
 
 # Tests post many messages in a row; the rate-limit test sets its own, lower limit.
 SAMENHUIS_ROOM_RATE_LIMIT = (1000, 10)
+# Index updates run in the committing thread, so a test sees them as soon as its change commits.
+SAMENHUIS_SEARCH_INDEX_INLINE = True

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..analysis import MAX_QUERY_LENGTH  # noqa: F401 - one limit for the page, the parser and backends
+
 FACETS = ("type", "life_domain", "province", "year")
-MAX_QUERY_LENGTH = 200
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,309 @@
-"""Search in the project's own database (PostgreSQL full text, or SQLite FTS5). See docs/search.md."""
+"""Search in the project's own database: PostgreSQL full text, or SQLite FTS5. See docs/search.md.
 
-from django.db import connection
+PostgreSQL: a generated `tsvector` column (`dutch` configuration; title A, extra terms B, context
+C, text D) with a GIN index; the query is `to_tsquery('dutch', …)` built by `search.analysis`
+from the visitor's words (web-search syntax, verb forms and synonyms expanded), ranked with
+`ts_rank_cd`, snippets from `ts_headline`, "bedoelde je …?" from `pg_trgm` similarity.
+SQLite: an FTS5 table of stems made in Python (snowballstemmer's Dutch stemmer), ranked with
+`bm25`, snippets and suggestions made in Python.
 
-from .base import BaseSearchBackend
+Scopes and facet filters are WHERE clauses of the same query, so nothing outside the visitor's
+scopes is ever counted or returned.
+"""
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+
+from .. import analysis
+from ..models import SearchEntry, SearchEntryLifeDomain, SearchWord
+from .base import FACETS, BaseSearchBackend, Hit, SearchDocument, SearchRequest, SearchResults
+
+BATCH = 500
+HEADLINE_OPTIONS = "StartSel=\x02, StopSel=\x03, MaxFragments=1, MaxWords=35, MinWords=15, ShortWord=2"
+FACET_FIELDS = {"type": "type", "province": "province", "year": "year"}
+SUGGEST_BELOW = 3  # offer "bedoelde je" when fewer results than this
+WORD_MIN, WORD_MAX = 4, 40
+
+
+def _vocabulary(document: SearchDocument) -> set[str]:
+    return {w for w in analysis.words(f"{document.title} {document.text}") if WORD_MIN <= len(w) <= WORD_MAX}
 
 
 class DatabaseSearchBackend(BaseSearchBackend):
     name = "database"
 
+    @property
+    def vendor(self) -> str:
+        return connection.vendor
+
     def ping(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+
+    # Writing ----------------------------------------------------------------------------------
+
+    def documents_index(self, documents: Iterable[SearchDocument]) -> int:
+        count = 0
+        batch = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= BATCH:
+                count += self._write(batch)
+                batch = []
+        if batch:
+            count += self._write(batch)
+        return count
+
+    @transaction.atomic
+    def _write(self, documents: list[SearchDocument]) -> int:
+        keys = [document.key for document in documents]
+        existing = dict(SearchEntry.objects.filter(key__in=keys).values_list("key", "pk"))
+        rows = []
+        for document in documents:
+            rows.append(
+                SearchEntry(
+                    pk=existing.get(document.key),
+                    key=document.key,
+                    type=document.type,
+                    title=document.title[:300],
+                    text=document.text,
+                    extra=document.extra,
+                    url=document.url[:500],
+                    date=document.date,
+                    year=document.date.year if document.date else None,
+                    scope=document.scope,
+                    province=document.province[:40],
+                    region=document.region[:80],
+                    organisation=document.organisation[:150],
+                    context=document.context[:200],
+                )
+            )
+        updates = [row for row in rows if row.pk]
+        creates = [row for row in rows if not row.pk]
+        fields = [f.name for f in SearchEntry._meta.concrete_fields if f.name not in ("id", "key")]
+        if updates:
+            SearchEntry.objects.bulk_update(updates, fields, batch_size=BATCH)
+        if creates:
+            SearchEntry.objects.bulk_create(creates, batch_size=BATCH)
+        ids = dict(SearchEntry.objects.filter(key__in=keys).values_list("key", "pk"))
+        SearchEntryLifeDomain.objects.filter(entry_id__in=ids.values()).delete()
+        SearchEntryLifeDomain.objects.bulk_create(
+            [SearchEntryLifeDomain(entry_id=ids[d.key], slug=slug) for d in documents for slug in set(d.life_domains)]
+        )
+        words = {(document.scope, word) for document in documents for word in _vocabulary(document)}
+        SearchWord.objects.bulk_create(
+            [SearchWord(scope=scope, word=word) for scope, word in words], ignore_conflicts=True, batch_size=2000
+        )
+        if self.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in ids.values()])
+                cursor.executemany(
+                    "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                    [
+                        (
+                            ids[d.key],
+                            analysis.stems(d.title),
+                            analysis.stems(f"{d.extra} {d.context} {d.text}"),
+                        )
+                        for d in documents
+                    ],
+                )
+        return len(documents)
+
+    @transaction.atomic
+    def documents_delete(self, keys: Iterable[str]) -> None:
+        ids = list(SearchEntry.objects.filter(key__in=list(keys)).values_list("pk", flat=True))
+        if not ids:
+            return
+        if self.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in ids])
+        SearchEntry.objects.filter(pk__in=ids).delete()
+
+    def rebuild(self, documents: Iterable[SearchDocument], *, progress=None) -> int:
+        """Write every document (each batch its own transaction, so searches go on), then remove
+        what was not written: the index is never empty while it is rebuilt."""
+        seen: set[str] = set()
+        batch: list[SearchDocument] = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= BATCH:
+                self._write(batch)
+                seen.update(d.key for d in batch)
+                if progress:
+                    progress(len(seen))
+                batch = []
+        if batch:
+            self._write(batch)
+            seen.update(d.key for d in batch)
+            if progress:
+                progress(len(seen))
+        stale = [key for key in SearchEntry.objects.values_list("key", flat=True) if key not in seen]
+        for start in range(0, len(stale), BATCH):
+            self.documents_delete(stale[start : start + BATCH])
+        return len(seen)
+
+    # Reading ----------------------------------------------------------------------------------
+
+    def _matching(self, parsed: analysis.ParsedQuery, scopes: tuple[str, ...]):
+        """Entries in the scopes that match the query. Safe inside subqueries (facets, counts):
+        no clause names the outer table."""
+        entries = SearchEntry.objects.filter(scope__in=scopes)
+        if self.vendor == "postgresql":
+            return entries.extra(where=["document @@ to_tsquery('dutch', %s)"], params=[analysis.tsquery(parsed)])
+        match = analysis.fts5_match(parsed)
+        return entries.filter(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", (match,)))
+
+    def _ranked(self, entries, parsed: analysis.ParsedQuery):
+        """The same entries with a `rank` (higher is better), for the page of hits only."""
+        if self.vendor == "postgresql":
+            return entries.extra(
+                select={"rank": "ts_rank_cd(document, to_tsquery('dutch', %s))"},
+                select_params=[analysis.tsquery(parsed)],
+            )
+        return entries.extra(
+            select={"rank": "-bm25(search_fts, 8.0, 1.0)"},
+            tables=["search_fts"],
+            where=["search_fts.rowid = search_searchentry.id", "search_fts MATCH %s"],
+            params=[analysis.fts5_match(parsed)],
+        )
+
+    @staticmethod
+    def _filtered(entries, filters: dict[str, tuple[str, ...]], *, leave_out: str | None = None):
+        for facet, values in filters.items():
+            if facet == leave_out or not values:
+                continue
+            if facet == "life_domain":
+                for slug in values:  # every chosen life domain (they combine with AND)
+                    entries = entries.filter(life_domains__slug=slug)
+            elif facet == "year":
+                entries = entries.filter(year__in=[int(v) for v in values if str(v).isdigit()])
+            elif facet in FACET_FIELDS:
+                entries = entries.filter(**{f"{FACET_FIELDS[facet]}__in": values})
+        return entries
+
+    def _facets(self, matching, filters) -> dict[str, list[tuple[str, int]]]:
+        facets = {}
+        for facet in FACETS:
+            entries = self._filtered(matching, filters, leave_out=facet)
+            if facet == "life_domain":
+                rows = (
+                    SearchEntryLifeDomain.objects.filter(entry__in=entries.values("pk"))
+                    .values_list("slug")
+                    .annotate(n=Count("pk"))
+                )
+            else:
+                field = FACET_FIELDS[facet]
+                rows = entries.exclude(**{f"{field}__isnull": True})
+                if field != "year":
+                    rows = rows.exclude(**{field: ""})
+                rows = rows.values_list(field)
+                rows = rows.annotate(n=Count("pk")).order_by()
+            facets[facet] = sorted(((str(value), n) for value, n in rows), key=lambda item: (-item[1], item[0]))
+        return facets
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        parsed = analysis.query_parse(request.query)
+        if parsed.is_empty or not request.scopes:
+            return SearchResults(hits=[], total=0, facets={})
+        matching = self._matching(parsed, request.scopes)
+        chosen = self._filtered(matching, request.filters)
+        total = chosen.count()
+        ordering = ["-date", "-rank"] if request.order == "date" else ["-rank", "-date"]
+        rows = list(
+            self._ranked(chosen, parsed)
+            .order_by(*ordering)
+            .values("pk", "key", "type", "title", "url", "date", "context", "text", "rank")[
+                request.offset : request.offset + request.limit
+            ]
+        )
+        snippets = self._snippets(rows, parsed)
+        hits = [
+            Hit(
+                key=row["key"],
+                type=row["type"],
+                title=row["title"],
+                url=row["url"],
+                date=row["date"],
+                snippet=snippets[row["pk"]],
+                context=row["context"],
+                score=float(row["rank"] or 0),
+            )
+            for row in rows
+        ]
+        suggestion = self._suggestion(parsed, request.scopes) if total < SUGGEST_BELOW else ""
+        return SearchResults(
+            hits=hits, total=total, facets=self._facets(matching, request.filters), suggestion=suggestion
+        )
+
+    def _snippets(self, rows, parsed) -> dict[int, str]:
+        if not rows:
+            return {}
+        if self.vendor != "postgresql":
+            return {row["pk"]: analysis.highlight(row["text"], parsed) for row in rows}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, ts_headline('dutch', text, to_tsquery('dutch', %s), %s) FROM search_searchentry "
+                "WHERE id = ANY(%s)",
+                [analysis.tsquery(parsed), HEADLINE_OPTIONS, [row["pk"] for row in rows]],
+            )
+            headlines = dict(cursor.fetchall())
+        # The markers are control characters, so escaping the text cannot touch them.
+        return {
+            pk: escape(headline).replace("\x02", "<mark>").replace("\x03", "</mark>")
+            for pk, headline in headlines.items()
+        }
+
+    def _suggestion(self, parsed: analysis.ParsedQuery, scopes) -> str:
+        """The query with unknown words replaced by the closest word of the visitor's scopes."""
+        words = [term.variants[0] for term in parsed.terms if term.variants and not term.phrase]
+        if not words:
+            return ""
+        known = set(SearchWord.objects.filter(scope__in=scopes, word__in=words).values_list("word", flat=True))
+        replaced, changed = [], False
+        for word in words:
+            best = word if word in known or len(word) < WORD_MIN else self._closest(word, scopes)
+            changed |= best != word
+            replaced.append(best or word)
+        return " ".join(replaced) if changed else ""
+
+    def _closest(self, word: str, scopes) -> str:
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT word FROM search_searchword WHERE scope = ANY(%s) AND word %% %s "
+                    "ORDER BY similarity(word, %s) DESC, word LIMIT 1",
+                    [list(scopes), word, word],
+                )
+                row = cursor.fetchone()
+            return row[0] if row else word
+        candidates = SearchWord.objects.filter(
+            Q(word__startswith=word[:1]),
+            scope__in=scopes,
+            word__regex=rf"^.{{{max(1, len(word) - 2)},{len(word) + 2}}}$",
+        ).values_list("word", flat=True)[:5000]
+        close = difflib.get_close_matches(word, set(candidates), n=1, cutoff=0.75)
+        return close[0] if close else word
+
+    def autocomplete(self, prefix: str, *, scopes: tuple[str, ...], limit: int = 8) -> list[tuple[str, str]]:
+        prefix = " ".join(analysis.words(prefix[:60]))
+        if len(prefix) < 2 or not scopes:
+            return []
+        pattern = re.escape(prefix)
+        rows = (
+            SearchEntry.objects.filter(scope__in=scopes)
+            .filter(Q(title__istartswith=prefix) | Q(title__iregex=rf"(^|\s){pattern}"))
+            .order_by("title")
+            .values_list("title", "url")
+            .distinct()[:limit]
+        )
+        return list(rows)
 
 
 SearchBackend = DatabaseSearchBackend

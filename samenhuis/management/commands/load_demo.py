@@ -1,6 +1,7 @@
 """Load the demo content on first run; later runs change nothing and print the accounts again."""
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from community.demo import DEMO_PASSWORD, demo_accounts_ensure, demo_community_ensure
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         practice_workflow_ensure()  # the listing was just made: attach the review workflow
         magazine_demo_ensure()
         events_demo_ensure()
+        call_command("search_rebuild", verbosity=0)  # everything above, searchable at once
         width = max(len(account.email) for account in accounts)
         self.stdout.write(f"\nDemo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD})")
         for account in accounts:

@@ -1,0 +1,318 @@
+"""Index build rate and query latency of the search, with facets and highlighting, per backend.
+
+Builds a synthetic Dutch corpus (default 100,000 documents: practices, articles, events,
+materials, organisations and room messages over ten life domains, six provinces, eight years and
+fifty groups), projects it (compound and synonym terms, `search.analysis.index_terms`) and
+rebuilds the configured backend's index with it, timing both. Then runs a set of Dutch queries as
+a member of two groups would (scopes public + members + 2 groups), each a full search: count,
+one page of ten hits with highlighted snippets, and the four facets. Prints p50/p95/p99 in
+milliseconds and the database queries of one search.
+
+Baseline, in the same run: Wagtail's own database search backend over the same texts as
+practice pages (`--baseline` pages, default 2,000: making Wagtail pages is slow), against this
+backend over the same 2,000 documents, for the ratio. Target (issue 7, PostgreSQL): p95 ≤ 50 ms,
+rebuild of 100,000 documents ≤ 2 minutes.
+
+    .venv/bin/python bench/search.py                       # SQLite file var/bench-search.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/samenhuis_bench_search .venv/bin/python bench/search.py
+    .venv/bin/python bench/search.py --documents 10000 --baseline 500   # quick run
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = ROOT / "var" / "bench-search.sqlite3"
+
+SUBJECTS = [
+    "ouders",
+    "gezinnen",
+    "kinderen",
+    "jongeren",
+    "vaders",
+    "grootouders",
+    "buurtbewoners",
+    "vrijwilligers",
+    "coördinatoren",
+    "vroedvrouwen",
+    "kinderbegeleiders",
+    "leerkrachten",
+    "consulenten",
+    "brugfiguren",
+]
+VERBS = [
+    "fietsen",
+    "spelen",
+    "leren",
+    "praten",
+    "koken",
+    "lezen",
+    "ontmoeten",
+    "begeleiden",
+    "ondersteunen",
+    "wandelen",
+    "zingen",
+    "knutselen",
+    "bespreken",
+    "organiseren",
+    "verwijzen",
+    "bezoeken",
+]
+OBJECTS = [
+    "opvoedingsondersteuning",
+    "kinderopvang",
+    "gezinsondersteuning",
+    "taalstimulering",
+    "borstvoeding",
+    "consultatiebureau",
+    "speelotheek",
+    "ontmoetingsplek",
+    "huisbezoek",
+    "kinderarmoede",
+    "jeugdhulp",
+    "vrijetijd",
+    "voorlezen",
+    "slaapritme",
+    "voeding",
+    "beweging",
+    "schermtijd",
+    "zwangerschap",
+    "het Huis van het Kind",
+    "het CAW",
+    "het CLB",
+    "de wijk",
+    "de school",
+    "de bibliotheek",
+]
+PLACES = ["Geel", "Turnhout", "Hasselt", "Gent", "Brugge", "Leuven", "Mechelen", "Aalst", "Kortrijk", "Schaarbeek"]
+PROVINCES = ["Antwerpen", "Limburg", "Oost-Vlaanderen", "West-Vlaanderen", "Vlaams-Brabant", "Brussel"]
+DOMAINS = [
+    "gezondheid",
+    "ouderschap",
+    "sociale-cohesie",
+    "onderwijs",
+    "kinderopvang",
+    "mentaal-welbevinden",
+    "cultuur-jeugd-sport",
+    "socio-economisch",
+    "jeugdhulp",
+    "praktische-ondersteuning",
+]
+TYPES = [("practice", 30), ("article", 10), ("event", 10), ("material", 10), ("organisation", 5), ("message", 35)]
+QUERIES = [
+    "fietsen",
+    "fietst",
+    "opvoeding",
+    "kinderopvang geel",
+    "hvk",
+    "caw",
+    "voorlezen ouders",
+    "borstvoeding",
+    "taal",
+    '"huis van het kind"',
+    "jeugdhulp -school",
+    "speelotheek OR bibliotheek",
+    "ontmoeten wijk",
+    "slaapritme baby",
+    "consultatiebureau turnhout",
+    "vaders koken",
+    "armoede",
+    "gezinsondersteuning hasselt",
+    "schermtijd jongeren",
+    "opvoedingsvragen",
+]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--baseline", type=int, default=2_000, help="Wagtail pages for the baseline (0: none)")
+    parser.add_argument("--repeat", type=int, default=10, help="runs of every query")
+    return parser.parse_args()
+
+
+def setup():
+    sys.path.insert(0, str(ROOT))
+    if not os.environ.get("DATABASE_URL"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DEFAULT_DB}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{DEFAULT_DB}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "samenhuis.settings.test"
+    os.environ.setdefault("SAMENHUIS_TEST_MEDIA", str(ROOT / "var" / "bench-media"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def sentence(rng) -> str:
+    return (
+        f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} samen rond {rng.choice(OBJECTS)} "
+        f"in {rng.choice(PLACES)}."
+    )
+
+
+def corpus(count: int, rng):
+    """(type, title, text, scope, domains, province, year) tuples, the same for every backend."""
+    kinds = [kind for kind, weight in TYPES for _ in range(weight)]
+    for number in range(count):
+        kind = rng.choice(kinds)
+        scope = "public"
+        if kind == "message":
+            scope = "members" if rng.random() < 0.6 else f"group:{rng.randrange(50)}"
+        words = rng.randrange(3, 12)
+        yield (
+            kind,
+            f"{rng.choice(OBJECTS).capitalize()} in {rng.choice(PLACES)} ({number})",
+            " ".join(sentence(rng) for _ in range(words)),
+            scope,
+            tuple(rng.sample(DOMAINS, rng.randrange(0, 3))),
+            rng.choice(PROVINCES),
+            rng.randrange(2019, 2027),
+        )
+
+
+def documents(rows):
+    from search.sources import _document
+
+    for number, (kind, title, text, scope, domains, province, year) in enumerate(rows):
+        yield _document(
+            key=f"{kind}:{number}",
+            type=kind,
+            title=title,
+            text=text,
+            url=f"/bench/{number}/",
+            date=datetime(year, 1, 1, tzinfo=UTC) + timedelta(days=number % 360),
+            scope=scope,
+            life_domains=domains,
+            province=province,
+            context="",
+        )
+
+
+def percentiles(samples: list[float]) -> str:
+    samples = sorted(samples)
+    cut = statistics.quantiles(samples, n=100, method="inclusive")
+    return f"p50 {cut[49]:.1f} / p95 {cut[94]:.1f} / p99 {cut[98]:.1f} ms"
+
+
+def measure(function, repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        for query in QUERIES:
+            started = time.perf_counter()
+            function(query)
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def our_search(backend, scopes):
+    from search.backends.base import SearchRequest
+
+    def run(query):
+        return backend.search(SearchRequest(query=query, scopes=scopes, limit=10))
+
+    return run
+
+
+def query_count(function) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        function("kinderopvang geel")
+    return len(captured)
+
+
+def baseline(count: int, repeat: int, rng) -> None:
+    """Wagtail's database search over `count` practice pages with the same kind of text, and this
+    backend over the same texts, for the ratio."""
+    from django.db import connection, transaction
+    from django.test.utils import override_settings
+    from wagtail.search.backends import get_search_backend as wagtail_backend
+
+    from knowledge.models import PracticeIndexPage, PracticePage, StandardPage
+    from search.backends import get_search_backend
+
+    rows = list(corpus(count, rng))
+    started = time.perf_counter()
+    search_off = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
+    with override_settings(WAGTAILSEARCH_BACKENDS=search_off), transaction.atomic():
+        knowledge = StandardPage.objects.get(slug="kennis")
+        index = PracticeIndexPage.objects.first() or knowledge.add_child(
+            instance=PracticeIndexPage(title="Praktijken", slug="praktijken")
+        )
+        for number, (_kind, title, text, *_rest) in enumerate(rows):
+            index.add_child(
+                instance=PracticePage(title=title, slug=f"bench-{number}", summary=text[:300], approach=text)
+            )
+    seeded = time.perf_counter() - started
+    started = time.perf_counter()
+    wagtail = wagtail_backend()
+    wagtail.add_bulk(PracticePage, list(PracticePage.objects.all()))
+    print(
+        f"baseline: {count} Wagtail pages made in {seeded:.0f} s, "
+        f"indexed by Wagtail in {time.perf_counter() - started:.1f} s"
+    )
+
+    def wagtail_search(query):
+        results = PracticePage.objects.live().search(query)
+        list(results[:10])
+        return results.count()
+
+    ours = get_search_backend()
+    ours.rebuild(documents(rows))
+    theirs = measure(wagtail_search, repeat)
+    mine = measure(our_search(ours, ("public", "members", "group:1", "group:2")), repeat)
+    print(f"  Wagtail database search ({connection.vendor}), results + count, no facets: {percentiles(theirs)}")
+    print(f"  Samenhuis search over the same {count} texts, with facets and snippets:     {percentiles(mine)}")
+    ratio = statistics.median(mine) / statistics.median(theirs)
+    print(f"  ratio of medians (Samenhuis / Wagtail): {ratio:.2f}")
+
+
+def main():
+    args = parse_args()
+    setup()
+    from django.db import connection
+
+    from search.backends import get_search_backend
+
+    rng = random.Random(7)
+    backend = get_search_backend()
+    print(f"backend: {backend.name} on {connection.vendor}; {args.documents} documents")
+
+    started = time.perf_counter()
+    docs = list(documents(corpus(args.documents, rng)))
+    projected = time.perf_counter() - started
+    started = time.perf_counter()
+    backend.rebuild(iter(docs))
+    written = time.perf_counter() - started
+    print(
+        f"projection (compounds, synonyms): {projected:.1f} s ({len(docs) / projected:.0f} documents/s); "
+        f"rebuild: {written:.1f} s ({len(docs) / written:.0f} documents/s); together {projected + written:.1f} s"
+    )
+    del docs
+
+    member = our_search(backend, ("public", "members", "group:1", "group:2"))
+    anonymous = our_search(backend, ("public",))
+    measure(member, 1)  # warm-up
+    print(f"queries per search (count, page, snippets, 4 facets, suggestion when few): {query_count(member)}")
+    print(f"member search, {len(QUERIES)} queries x {args.repeat}: {percentiles(measure(member, args.repeat))}")
+    print(f"anonymous search:                     {percentiles(measure(anonymous, args.repeat))}")
+    sample = member("kinderopvang geel")
+    print(f"  e.g. 'kinderopvang geel': {sample.total} results; facets {dict(sample.facets['type'])}")
+
+    if args.baseline:
+        baseline(args.baseline, max(1, args.repeat // 2), rng)
+
+
+if __name__ == "__main__":
+    main()

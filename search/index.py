@@ -1,0 +1,104 @@
+"""The index follows the content: after a commit, the changed documents are projected again
+(`search.sources.document_for`) and written to the search backend, or removed from it.
+
+A backend that fails (an Elasticsearch cluster that is down) never breaks saving content: the
+error is logged, the keys go to `SearchQueue`, and the scheduler retries them every minute
+(`search_queue_retry`); /healthz shows how many are waiting. See docs/search.md.
+"""
+
+import atexit
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+
+from .backends import get_search_backend
+from .models import SearchQueue
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 50
+RETRY_BATCH = 200
+
+
+def index_keys_now(keys: Iterable[str], *, alias: str = "default") -> None:
+    """Project these keys and write them to the backend; raises what the backend raises."""
+    from .sources import document_for
+
+    backend = get_search_backend(alias)
+    documents, gone = [], []
+    for key in dict.fromkeys(keys):
+        document = document_for(key)
+        (documents.append(document) if document else gone.append(key))
+    if documents:
+        backend.documents_index(documents)
+    if gone:
+        backend.documents_delete(gone)
+
+
+def index_keys_on_commit(keys: Iterable[str], *, alias: str = "default") -> None:
+    keys = list(keys)
+    if not keys:
+        return
+
+    def update():
+        try:
+            index_keys_now(keys, alias=alias)
+        except Exception as error:
+            logger.exception("Search index update failed for %d documents; queued for retry", len(keys))
+            queue(keys, alias=alias, error=error)
+
+    def in_background():
+        try:
+            update()
+        finally:
+            close_old_connections()
+            connection.close()
+
+    if getattr(settings, "SAMENHUIS_SEARCH_INDEX_INLINE", False):
+        transaction.on_commit(update)
+    else:
+        # Off the request's thread: a chat message is announced without waiting for its indexing.
+        transaction.on_commit(lambda: _executor().submit(in_background))
+
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
+        atexit.register(_pool.shutdown, wait=True)
+    return _pool
+
+
+def queue(keys: Iterable[str], *, alias: str, error: Exception) -> None:
+    for key in keys:
+        entry, _created = SearchQueue.objects.get_or_create(backend=alias, key=key)
+        entry.attempts += 1
+        entry.last_error = f"{type(error).__name__}: {error}"[:2000]
+        entry.save(update_fields=["attempts", "last_error"])
+
+
+def search_queue_retry() -> int:
+    """The scheduled job: try the waiting keys again; returns how many went through."""
+    done = 0
+    for alias in SearchQueue.objects.values_list("backend", flat=True).distinct():
+        entries = list(SearchQueue.objects.filter(backend=alias, attempts__lt=MAX_ATTEMPTS)[:RETRY_BATCH])
+        if not entries:
+            continue
+        try:
+            index_keys_now([entry.key for entry in entries], alias=alias)
+        except Exception as error:
+            logger.warning("Search index retry failed again (%s)", type(error).__name__)
+            queue([entry.key for entry in entries], alias=alias, error=error)
+            continue
+        SearchQueue.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
+        done += len(entries)
+    return done
+
+
+def pending_count() -> int:
+    return SearchQueue.objects.count()

@@ -1,0 +1,50 @@
+"""What changes the index: publishing, unpublishing, moving and deleting pages; saving and
+deleting organisations, messages (edits, deletes and hides save the message) and materials.
+Each schedules `search.index.index_keys_on_commit`."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from community.models import Message, Organisation
+from events.models import EventMaterial
+
+from .index import index_keys_on_commit
+from .sources import keys_for_page
+
+
+@receiver(page_published, dispatch_uid="search-page-published")
+@receiver(page_unpublished, dispatch_uid="search-page-unpublished")
+@receiver(post_page_move, dispatch_uid="search-page-moved")
+def page_changed(sender, instance, **kwargs):
+    keys = keys_for_page(instance)
+    if keys:
+        index_keys_on_commit(keys)
+        # A page's own URL change also changes its children's (a moved or renamed parent).
+        for child in instance.get_descendants().live():
+            index_keys_on_commit(keys_for_page(child))
+
+
+@receiver(post_delete, dispatch_uid="search-page-deleted")
+def page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page) and type(instance) is not Page:
+        index_keys_on_commit(keys_for_page(instance))
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="search-organisation-saved")
+@receiver(post_delete, sender=Organisation, dispatch_uid="search-organisation-deleted")
+def organisation_changed(sender, instance, **kwargs):
+    index_keys_on_commit([f"organisation:{instance.pk}"])
+
+
+@receiver(post_save, sender=Message, dispatch_uid="search-message-saved")
+@receiver(post_delete, sender=Message, dispatch_uid="search-message-deleted")
+def message_changed(sender, instance, **kwargs):
+    index_keys_on_commit([f"message:{instance.pk}"])
+
+
+@receiver(post_save, sender=EventMaterial, dispatch_uid="search-material-saved")
+@receiver(post_delete, sender=EventMaterial, dispatch_uid="search-material-deleted")
+def material_changed(sender, instance, **kwargs):
+    index_keys_on_commit([f"material:{instance.page_id}:{instance.pk}"])

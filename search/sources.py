@@ -1,0 +1,250 @@
+"""Everything searchable, projected into `SearchDocument`s: practices, magazine articles,
+life-domain pages, events, their public materials, organisations, and discussion-room messages.
+
+Keys are "<type>:<id>" (materials "material:<event id>:<id>"). `document_for(key)` builds one
+document from the database, or None when the thing is gone or no longer searchable (unpublished,
+deleted, hidden): the caller then removes it from the index. Scopes: "public" for what anyone
+may read, "members" for thematic rooms (every member of the platform), "group:<id>" for a group
+room. Attendees-only materials are not indexed. See docs/search.md.
+"""
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from django.utils.html import strip_tags
+from wagtail.models import Page
+
+from community.models import Message, Organisation, Region, Room
+from events.models import EventMaterial, EventPage
+from knowledge.models import LifeDomainPage, MagazineArticlePage, PracticePage
+
+from . import analysis
+from .backends.base import SearchDocument
+
+PUBLIC, MEMBERS = "public", "members"
+BATCH = 500
+
+
+def plain(*parts) -> str:
+    """Text of rich text, stream fields and plain strings, tags removed, whitespace collapsed."""
+    text = " ".join(html.unescape(strip_tags(str(part))) for part in parts if part)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _document(**fields) -> SearchDocument:
+    text = fields.get("text", "")
+    fields["extra"] = analysis.index_terms(" ".join((fields["title"], text, fields.get("context", ""))))
+    return SearchDocument(**fields)
+
+
+def _province_of(municipalities) -> str:
+    provinces = Counter(municipality.area_name for municipality in municipalities)
+    return str(provinces.most_common(1)[0][0]) if provinces else ""
+
+
+def _region_province(region: Region | None) -> str:
+    if region is None:
+        return ""
+    if region.kind in Region.PROVINCE_KINDS:
+        return "Brussel" if region.kind == Region.Kind.BRUSSELS else region.name
+    return _province_of(region.municipalities.all()[:50])
+
+
+def _pages(model):
+    return model.objects.live().public().specific()
+
+
+# One builder per type ----------------------------------------------------------------------------
+
+
+def practice_document(page: PracticePage) -> SearchDocument:
+    municipalities = list(page.municipalities.all())
+    if not municipalities and page.house_id:
+        municipalities = list(page.house.municipalities.all())
+    return _document(
+        key=f"practice:{page.pk}",
+        type="practice",
+        title=page.title,
+        text=plain(page.summary, page.context, page.approach, page.results, page.lessons, page.body),
+        url=page.url or "",
+        date=page.first_published_at,
+        scope=PUBLIC,
+        life_domains=tuple(domain.slug for domain in page.life_domains.all()),
+        province=_province_of(municipalities),
+        organisation=page.house.name if page.house_id else "",
+        context=page.house.name if page.house_id else "",
+    )
+
+
+def article_document(page: MagazineArticlePage) -> SearchDocument:
+    issue = page.get_parent()
+    return _document(
+        key=f"article:{page.pk}",
+        type="article",
+        title=page.title,
+        text=plain(page.lead, page.body, page.authors),
+        url=page.url or "",
+        date=page.first_published_at,
+        scope=PUBLIC,
+        life_domains=tuple(domain.slug for domain in page.life_domains.all()),
+        context=issue.title if issue else "",
+    )
+
+
+def life_domain_document(page: LifeDomainPage) -> SearchDocument:
+    return _document(
+        key=f"life_domain:{page.pk}",
+        type="life_domain",
+        title=page.title,
+        text=plain(page.intro, page.body),
+        url=page.url or "",
+        date=page.last_published_at,
+        scope=PUBLIC,
+        life_domains=(page.life_domain.slug,),
+    )
+
+
+def event_document(page: EventPage) -> SearchDocument:
+    return _document(
+        key=f"event:{page.pk}",
+        type="event",
+        title=page.title,
+        text=plain(
+            page.summary,
+            page.description,
+            " ".join(f"{slot.title} {slot.speakers}" for slot in page.programme.all()),
+            page.location_text,
+        ),
+        url=page.url or "",
+        date=page.starts_at,
+        scope=PUBLIC,
+        life_domains=tuple(domain.slug for domain in page.life_domains.all()),
+        province=_region_province(page.region),
+        region=page.region.name if page.region_id else "",
+        organisation=page.organiser.name if page.organiser_id else "",
+        context=page.get_event_type_display(),
+    )
+
+
+def material_document(material: EventMaterial, event: EventPage) -> SearchDocument:
+    return _document(
+        key=f"material:{event.pk}:{material.pk}",
+        type="material",
+        title=material.title,
+        text=plain(material.extracted_text) or material.title,
+        url=material.document.url if material.document_id else material.link_url,
+        date=event.starts_at,
+        scope=PUBLIC,
+        life_domains=tuple(domain.slug for domain in event.life_domains.all()),
+        province=_region_province(event.region),
+        organisation=event.organiser.name if event.organiser_id else "",
+        context=event.title,
+    )
+
+
+def organisation_document(organisation: Organisation) -> SearchDocument:
+    return _document(
+        key=f"organisation:{organisation.pk}",
+        type="organisation",
+        title=organisation.name,
+        text=plain(organisation.description, organisation.city),
+        url=organisation.get_absolute_url(),
+        date=organisation.updated_at,
+        scope=PUBLIC,
+        life_domains=tuple(domain.slug for domain in organisation.life_domains.all()),
+        province=_province_of(organisation.municipalities.all()),
+        organisation=organisation.name,
+        context=organisation.get_kind_display(),
+    )
+
+
+def message_scope(room: Room) -> str:
+    return f"group:{room.group_id}" if room.kind == Room.Kind.GROUP else MEMBERS
+
+
+def message_searchable(message: Message) -> bool:
+    return message.deleted_at is None and message.hidden_at is None
+
+
+def message_document(message: Message) -> SearchDocument:
+    room = message.room
+    return _document(
+        key=f"message:{message.pk}",
+        type="message",
+        title=room.name,
+        text=plain(message.body),
+        url=message.get_absolute_url(),
+        date=message.created_at,
+        scope=message_scope(room),
+        life_domains=(room.life_domain.slug,) if room.life_domain_id else (),
+        context=room.group.name if room.group_id else room.name,
+    )
+
+
+# Lookup by key and the whole set --------------------------------------------------------------
+
+
+def document_for(key: str) -> SearchDocument | None:
+    kind, _, ident = key.partition(":")
+    try:
+        if kind == "material":
+            event_id, _, material_id = ident.partition(":")
+            event = _pages(EventPage).filter(pk=int(event_id)).first()
+            material = EventMaterial.objects.filter(pk=int(material_id), page_id=int(event_id)).first()
+            if event is None or material is None or not material.is_public:
+                return None
+            return material_document(material, event)
+        number = int(ident)
+    except ValueError:
+        return None
+    if kind in PAGE_BUILDERS:
+        model, builder = PAGE_BUILDERS[kind]
+        page = _pages(model).filter(pk=number).first()
+        return builder(page) if page else None
+    if kind == "organisation":
+        organisation = Organisation.objects.filter(pk=number).first()
+        return organisation_document(organisation) if organisation else None
+    if kind == "message":
+        message = Message.objects.select_related("room", "room__group", "room__life_domain").filter(pk=number).first()
+        return message_document(message) if message and message_searchable(message) else None
+    return None
+
+
+def keys_for_page(page: Page) -> list[str]:
+    """The keys a page stands for: itself, and for an event its materials."""
+    specific = page.specific_class
+    for kind, (model, _builder) in PAGE_BUILDERS.items():
+        if specific is not None and issubclass(specific, model):
+            keys = [f"{kind}:{page.pk}"]
+            if kind == "event":
+                ids = EventMaterial.objects.filter(page_id=page.pk).values_list("pk", flat=True)
+                keys += [f"material:{page.pk}:{pk}" for pk in ids]
+            return keys
+    return []
+
+
+PAGE_BUILDERS = {
+    "practice": (PracticePage, practice_document),
+    "article": (MagazineArticlePage, article_document),
+    "life_domain": (LifeDomainPage, life_domain_document),
+    "event": (EventPage, event_document),
+}
+
+
+def all_documents() -> Iterator[SearchDocument]:
+    """Every searchable thing, in batches (for `search_rebuild`)."""
+    for model, builder in PAGE_BUILDERS.values():
+        for page in _pages(model).iterator(chunk_size=BATCH):
+            yield builder(page)
+    for event in _pages(EventPage).select_related("organiser", "region"):
+        for material in event.materials.filter(audience=EventMaterial.Audience.PUBLIC).select_related("document"):
+            yield material_document(material, event)
+    for organisation in Organisation.objects.iterator(chunk_size=BATCH):
+        yield organisation_document(organisation)
+    messages = Message.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True).select_related(
+        "room", "room__group", "room__life_domain"
+    )
+    for message in messages.iterator(chunk_size=BATCH):
+        yield message_document(message)
