@@ -134,6 +134,7 @@ def parse_args():
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--baseline", type=int, default=2_000, help="Wagtail pages for the baseline (0: none)")
     parser.add_argument("--repeat", type=int, default=10, help="runs of every query")
+    parser.add_argument("--dense", action="store_true", help="the worst case: a tiny vocabulary, queries match 10-50%%")
     return parser.parse_args()
 
 
@@ -153,14 +154,49 @@ def setup():
     call_command("migrate", verbosity=0)
 
 
-def sentence(rng) -> str:
-    return (
-        f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} samen rond {rng.choice(OBJECTS)} "
-        f"in {rng.choice(PLACES)}."
-    )
+class Vocabulary:
+    """Words to write with. `dense`: the short lists above, so a query matches 10-50% of the corpus
+    (a worst case). Otherwise a corpus closer to real text: the domain's compounds and their
+    parts, all 304 municipalities, and every list drawn with Zipf weights (a few words are
+    common, most are rare), so a query matches well under 1% to a few percent."""
+
+    def __init__(self, *, dense: bool):
+        self.subjects, self.verbs, self.objects, self.places = SUBJECTS, VERBS, OBJECTS, PLACES
+        if not dense:
+            compounds = [
+                line.replace("|", "")
+                for line in (ROOT / "search" / "data" / "compounds.txt").read_text().splitlines()
+                if line and not line.startswith("#")
+            ]
+            parts = {part for line in compounds for part in line.split("|")}
+            self.objects = [*OBJECTS, *compounds, *sorted(parts)]
+            self.objects += [f"{a}{b}" for a in ("gezins", "kinder", "jeugd", "ouder", "buurt") for b in NOUN_TAILS]
+            municipalities = (ROOT / "community" / "data" / "municipalities-2025.csv").read_text().splitlines()
+            self.places = [row.split(",")[1] for row in municipalities if row[:1].isdigit()]
+        self.weights = {
+            name: [1 / (rank + 1) for rank in range(len(words))]
+            for name, words in (
+                ("subjects", self.subjects),
+                ("verbs", self.verbs),
+                ("objects", self.objects),
+                ("places", self.places),
+            )
+        }
+
+    def pick(self, rng, name: str) -> str:
+        return rng.choices(getattr(self, name), weights=self.weights[name])[0]
+
+    def sentence(self, rng) -> str:
+        return (
+            f"{self.pick(rng, 'subjects').capitalize()} {self.pick(rng, 'verbs')} samen rond "
+            f"{self.pick(rng, 'objects')} in {self.pick(rng, 'places')}."
+        )
 
 
-def corpus(count: int, rng):
+NOUN_TAILS = ["werking", "hulp", "plan", "dag", "project", "avond", "groep", "ruimte", "budget", "team", "traject"]
+
+
+def corpus(count: int, rng, vocabulary: "Vocabulary"):
     """(type, title, text, scope, domains, province, year) tuples, the same for every backend."""
     kinds = [kind for kind, weight in TYPES for _ in range(weight)]
     for number in range(count):
@@ -171,8 +207,8 @@ def corpus(count: int, rng):
         words = rng.randrange(3, 12)
         yield (
             kind,
-            f"{rng.choice(OBJECTS).capitalize()} in {rng.choice(PLACES)} ({number})",
-            " ".join(sentence(rng) for _ in range(words)),
+            f"{vocabulary.pick(rng, 'objects').capitalize()} in {vocabulary.pick(rng, 'places')} ({number})",
+            " ".join(vocabulary.sentence(rng) for _ in range(words)),
             scope,
             tuple(rng.sample(DOMAINS, rng.randrange(0, 3))),
             rng.choice(PROVINCES),
@@ -204,10 +240,10 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {cut[49]:.1f} / p95 {cut[94]:.1f} / p99 {cut[98]:.1f} ms"
 
 
-def measure(function, repeat: int) -> list[float]:
+def measure(function, repeat: int, *, queries=QUERIES) -> list[float]:
     timings = []
     for _ in range(repeat):
-        for query in QUERIES:
+        for query in queries:
             started = time.perf_counter()
             function(query)
             timings.append((time.perf_counter() - started) * 1000)
@@ -232,7 +268,7 @@ def query_count(function) -> int:
     return len(captured)
 
 
-def baseline(count: int, repeat: int, rng) -> None:
+def baseline(count: int, repeat: int, rng, vocabulary) -> None:
     """Wagtail's database search over `count` practice pages with the same kind of text, and this
     backend over the same texts, for the ratio."""
     from django.db import connection, transaction
@@ -242,11 +278,13 @@ def baseline(count: int, repeat: int, rng) -> None:
     from knowledge.models import PracticeIndexPage, PracticePage, StandardPage
     from search.backends import get_search_backend
 
-    rows = list(corpus(count, rng))
+    rows = list(corpus(count, rng, vocabulary))
     started = time.perf_counter()
     search_off = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
     with override_settings(WAGTAILSEARCH_BACKENDS=search_off), transaction.atomic():
         knowledge = StandardPage.objects.get(slug="kennis")
+        for old in PracticePage.objects.filter(slug__startswith="bench-"):  # an earlier run's pages
+            old.delete()
         index = PracticeIndexPage.objects.first() or knowledge.add_child(
             instance=PracticeIndexPage(title="Praktijken", slug="praktijken")
         )
@@ -287,10 +325,12 @@ def main():
 
     rng = random.Random(7)
     backend = get_search_backend()
-    print(f"backend: {backend.name} on {connection.vendor}; {args.documents} documents")
+    corpus_name = "dense (worst case)" if args.dense else "Zipf-distributed vocabulary"
+    print(f"backend: {backend.name} on {connection.vendor}; {args.documents} documents, {corpus_name}")
 
     started = time.perf_counter()
-    docs = list(documents(corpus(args.documents, rng)))
+    vocabulary = Vocabulary(dense=args.dense)
+    docs = list(documents(corpus(args.documents, rng, vocabulary)))
     projected = time.perf_counter() - started
     started = time.perf_counter()
     backend.rebuild(iter(docs))
@@ -307,11 +347,22 @@ def main():
     print(f"queries per search (count, page, snippets, 4 facets, suggestion when few): {query_count(member)}")
     print(f"member search, {len(QUERIES)} queries x {args.repeat}: {percentiles(measure(member, args.repeat))}")
     print(f"anonymous search:                     {percentiles(measure(anonymous, args.repeat))}")
-    sample = member("kinderopvang geel")
-    print(f"  e.g. 'kinderopvang geel': {sample.total} results; facets {dict(sample.facets['type'])}")
+    totals = {query: member(query).total for query in QUERIES}
+    print(
+        f"  results per query: median {statistics.median(totals.values()):.0f}, "
+        f"largest {max(totals.values())} of {args.documents}"
+    )
+    limit = args.documents // 20
+    for label, chosen in (
+        (f"queries matching at most 5% ({limit})", [q for q, total in totals.items() if total <= limit]),
+        ("queries matching more", [q for q, total in totals.items() if total > limit]),
+    ):
+        if chosen:
+            timings = measure(member, args.repeat, queries=chosen)
+            print(f"  {label}, {len(chosen)} queries: {percentiles(timings)}")
 
     if args.baseline:
-        baseline(args.baseline, max(1, args.repeat // 2), rng)
+        baseline(args.baseline, max(1, args.repeat // 2), rng, vocabulary)
 
 
 if __name__ == "__main__":
