@@ -8,6 +8,7 @@ error is logged, the keys go to `SearchQueue`, and the scheduler retries them ev
 
 import atexit
 import logging
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -64,14 +65,17 @@ def index_keys_on_commit(keys: Iterable[str], *, alias: str = "default") -> None
 
 
 _pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
 
 def _executor() -> ThreadPoolExecutor:
+    """One worker per process, so this process's updates are applied in commit order."""
     global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
-        atexit.register(_pool.shutdown, wait=True)
-    return _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
+            atexit.register(_pool.shutdown, wait=True)
+        return _pool
 
 
 def queue(keys: Iterable[str], *, alias: str, error: Exception) -> None:

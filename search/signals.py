@@ -4,7 +4,7 @@ Each schedules `search.index.index_keys_on_commit`."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from community.models import Message, Organisation
@@ -18,12 +18,24 @@ from .sources import keys_for_page
 @receiver(page_unpublished, dispatch_uid="search-page-unpublished")
 @receiver(post_page_move, dispatch_uid="search-page-moved")
 def page_changed(sender, instance, **kwargs):
-    keys = keys_for_page(instance)
-    if keys:
-        index_keys_on_commit(keys)
-        # A page's own URL change also changes its children's (a moved or renamed parent).
-        for child in instance.get_descendants().live():
-            index_keys_on_commit(keys_for_page(child))
+    _page_and_descendants(instance)
+
+
+def _page_and_descendants(page: Page) -> None:
+    """The page and everything below it: a move, a new slug, an unpublished or restricted
+    parent change what is searchable (and where) below it too."""
+    keys = keys_for_page(page)
+    for descendant in page.get_descendants().iterator():
+        keys += keys_for_page(descendant)
+    index_keys_on_commit(keys)
+
+
+@receiver(post_save, sender=PageViewRestriction, dispatch_uid="search-restriction-saved")
+@receiver(post_delete, sender=PageViewRestriction, dispatch_uid="search-restriction-deleted")
+def restriction_changed(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        _page_and_descendants(page)
 
 
 @receiver(post_delete, dispatch_uid="search-page-deleted")

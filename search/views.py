@@ -27,6 +27,11 @@ FACET_LABELS = {"type": _("Type"), "life_domain": _("Life domain"), "province": 
 PARAMETERS = {"type": "soort", "life_domain": "levensdomein", "province": "provincie", "year": "jaar"}
 
 
+def _values(raw: list[str]) -> tuple[str, ...]:
+    """Facet values as they can be: short, printable (a NUL byte is an error in PostgreSQL)."""
+    return tuple(value[:80] for value in raw[:20] if value and value.isprintable())
+
+
 def _page_number(raw) -> int:
     try:
         return min(max(int(raw), 1), MAX_PAGE)
@@ -35,8 +40,8 @@ def _page_number(raw) -> int:
 
 
 def index(request):
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    filters = {facet: tuple(request.GET.getlist(PARAMETERS[facet]))[:20] for facet in FACETS}
+    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
+    filters = {facet: _values(request.GET.getlist(PARAMETERS[facet])) for facet in FACETS}
     order = "date" if request.GET.get("volgorde") == "datum" else "relevance"
     number = _page_number(request.GET.get("pagina"))
     context = {"query": query, "order": order, "type_labels": TYPE_LABELS}

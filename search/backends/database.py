@@ -29,6 +29,11 @@ HEADLINE_OPTIONS = "StartSel=\x02, StopSel=\x03, MaxFragments=1, MaxWords=35, Mi
 FACET_FIELDS = {"type": "type", "province": "province", "year": "year"}
 SUGGEST_BELOW = 3  # offer "bedoelde je" when fewer results than this
 WORD_MIN, WORD_MAX = 4, 40
+PRUNE_LIMIT = 300  # words checked after one delete
+
+
+def _years(values) -> list[int]:
+    return [int(value) for value in values if re.fullmatch(r"[0-9]{4}", str(value))]
 
 
 def _vocabulary(document: SearchDocument) -> set[str]:
@@ -117,13 +122,33 @@ class DatabaseSearchBackend(BaseSearchBackend):
 
     @transaction.atomic
     def documents_delete(self, keys: Iterable[str]) -> None:
-        ids = list(SearchEntry.objects.filter(key__in=list(keys)).values_list("pk", flat=True))
-        if not ids:
+        gone = list(SearchEntry.objects.filter(key__in=list(keys)).values_list("pk", "scope", "title", "text"))
+        if not gone:
             return
+        ids = [pk for pk, *_rest in gone]
         if self.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in ids])
         SearchEntry.objects.filter(pk__in=ids).delete()
+        if self._words_written is None:  # a rebuild prunes the words once, at its end
+            words = {
+                (scope, word)
+                for _pk, scope, title, text in gone
+                for word in analysis.words(f"{title} {text}")
+                if WORD_MIN <= len(word) <= WORD_MAX
+            }
+            self._words_prune(sorted(words)[:PRUNE_LIMIT])
+
+    def _words_prune(self, words: list[tuple[str, str]]) -> None:
+        """Forget suggestion words that no remaining document of their scope contains, so a
+        deleted or hidden text's words are not offered as "bedoelde je ...?"."""
+        orphans = [
+            (scope, word)
+            for scope, word in words
+            if not self._matching(analysis.ParsedQuery(terms=(analysis.Term(variants=(word,)),)), (scope,)).exists()
+        ]
+        for scope, word in orphans:
+            SearchWord.objects.filter(scope=scope, word=word).delete()
 
     def rebuild(self, documents: Iterable[SearchDocument], *, progress=None) -> int:
         """Write every document (each batch its own transaction, so searches go on), then remove
@@ -153,6 +178,15 @@ class DatabaseSearchBackend(BaseSearchBackend):
         stale = [key for key in SearchEntry.objects.values_list("key", flat=True) if key not in seen]
         for start in range(0, len(stale), BATCH):
             self.documents_delete(stale[start : start + BATCH])
+        # Words of documents that are gone (or changed) since the last rebuild.
+        written = self._words_written
+        orphans = [
+            pk
+            for pk, scope, word in SearchWord.objects.values_list("pk", "scope", "word")
+            if (scope, word) not in written
+        ]
+        for start in range(0, len(orphans), 5000):
+            SearchWord.objects.filter(pk__in=orphans[start : start + 5000]).delete()
         self._statistics_refresh()
         return len(seen)
 
@@ -202,7 +236,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 for slug in values:  # every chosen life domain (they combine with AND)
                     entries = entries.filter(life_domains__slug=slug)
             elif facet == "year":
-                entries = entries.filter(year__in=[int(v) for v in values if str(v).isdigit()])
+                entries = entries.filter(year__in=_years(values))
             elif facet in FACET_FIELDS:
                 entries = entries.filter(**{f"{FACET_FIELDS[facet]}__in": values})
         return entries
@@ -276,7 +310,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 )
                 conditions[facet] = (sql, list(values))
             elif facet == "year":
-                conditions[facet] = ("m.year = ANY(%s)", [[int(v) for v in values if str(v).isdigit()]])
+                conditions[facet] = ("m.year = ANY(%s)", [_years(values)])
             elif facet in FACET_FIELDS:
                 conditions[facet] = (f"m.{FACET_FIELDS[facet]} = ANY(%s)", [list(values)])
 

@@ -160,3 +160,32 @@ def test_a_failing_backend_never_breaks_saving_and_is_retried(client, settings, 
     assert index.search_queue_retry() >= 1
     assert not SearchQueue.objects.exists()
     assert "Fietsen met peuters" in titles(client, "peuters")
+
+
+def test_a_view_restriction_added_after_publishing_takes_the_page_out(client):
+    from wagtail.models import PageViewRestriction
+
+    page = practice_publish("Babbelbox in de wachtzaal", "Ouders praten over slapen en voeding.")
+    assert "Babbelbox" in titles(client, "slapen")
+    restriction = PageViewRestriction.objects.create(page=page.get_parent(), restriction_type="login")
+    assert "Babbelbox" not in titles(client, "slapen")
+    restriction.delete()
+    assert "Babbelbox" in titles(client, "slapen")
+
+
+@pytest.mark.parametrize(("name", "value"), [("jaar", "²"), ("jaar", "9" * 5000), ("soort", "a\x00b"), ("q", "a\x00b")])
+def test_odd_parameters_are_ignored(client, name, value):
+    practice_publish("Fietsen met peuters", "Veilig fietsen.")
+    params = {"q": "fietsen", name: value}
+    assert client.get("/zoeken/", params).status_code == 200
+
+
+def test_words_of_a_hidden_message_are_no_longer_suggested(client):
+    from search.models import SearchWord
+
+    room = thematic_room()
+    author, moderator = UserFactory(), UserFactory(is_superuser=True)
+    message = post(room, author, "Wie kent de Xylofoonclub in Mol?")
+    assert SearchWord.objects.filter(word="xylofoonclub", scope="members").exists()
+    community_services.room_message_hide(actor=moderator, message=message, hidden=True)
+    assert not SearchWord.objects.filter(word="xylofoonclub").exists()
