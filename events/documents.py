@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 EXTRACTABLE_EXTENSIONS = (".pdf", ".docx", ".pptx")
 MAX_PAGES = 200  # pages of a PDF, slides of a presentation
 MAX_CHARACTERS = 200_000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx/.pptx that unpacks to more is not read (a ZIP bomb)
 
 # What a file must contain to be what its name says: OOXML files are ZIP archives.
 PDF_MAGIC = b"%PDF-"
@@ -74,6 +75,12 @@ def _text_tidy(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _unpacked_size(file) -> int:
+    """What the archive's members declare they unpack to, read from its directory only."""
+    with zipfile.ZipFile(file) as archive:
+        return sum(member.file_size for member in archive.infolist())
+
+
 def document_text_extract(file, *, filename: str) -> str:
     """The text of `file` (a binary file object) as its extension says how to read it, or "".
 
@@ -86,6 +93,10 @@ def document_text_extract(file, *, filename: str) -> str:
     parts: list[str] = []
     length = 0
     try:
+        file.seek(0)
+        if ZIP_MEMBERS.get(Path(filename).suffix.lower()) and _unpacked_size(file) > MAX_UNPACKED_BYTES:
+            logger.warning("Not reading %s: it unpacks to more than %d bytes", filename, MAX_UNPACKED_BYTES)
+            return ""
         file.seek(0)
         for text in extract(file):
             tidy = _text_tidy(text)

@@ -183,3 +183,19 @@ def test_document_kind_matches_refuses_renamed_files(content, filename, matches)
 
     assert document_kind_matches(file, filename=filename) is matches
     assert file.tell() == 0
+
+
+def test_an_archive_that_unpacks_too_large_is_not_read(monkeypatch):
+    import io
+
+    import docx as python_docx
+
+    from events import documents
+
+    word = python_docx.Document()
+    word.add_paragraph("Gezinsondersteuning in de Kempen")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    assert "Kempen" in documents.document_text_extract(buffer, filename="verslag.docx")
+    monkeypatch.setattr(documents, "MAX_UNPACKED_BYTES", 1000)
+    assert documents.document_text_extract(buffer, filename="verslag.docx") == ""
