@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -260,7 +261,7 @@ class EventMaterial(Orderable):
     class Kind(models.TextChoices):
         PRESENTATION = "presentation", _("Presentations")
         DOCUMENT = "document", _("Documents")
-        REPORT = "report", _("Report")
+        REPORT = "report", pgettext_lazy("event material", "Report")
         LINK = "link", _("Links")
 
     class Audience(models.TextChoices):
