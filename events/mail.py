@@ -49,7 +49,7 @@ def registration_mail_on_commit(registration, kind: str) -> None:
         context = {
             "event": event,
             "registration": registration,
-            "position": waitlist_position(registration),
+            "position": waitlist_position(registration) if kind == "waitlisted" else None,
             "event_url": absolute_url(event.url or "/"),
             "my_agenda_url": absolute_url("/agenda/mijn/"),
         }

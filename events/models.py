@@ -404,7 +404,7 @@ class GroupMeeting(models.Model):
         return f"{self.group}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("events:meeting", kwargs={"group_slug": self.group.slug, "pk": self.pk})
+        return reverse("events:meeting", kwargs={"slug": self.group.slug, "pk": self.pk})
 
     @property
     def calendar_uid(self) -> str:

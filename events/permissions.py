@@ -49,22 +49,19 @@ def is_attendee(user, event: EventPage) -> bool:
     )
 
 
-def can_see_online_link(user, event: EventPage) -> bool:
+def is_insider(user, event: EventPage) -> bool:
+    """Attendees (a confirmed seat) and organisers: they see the online link and the
+    attendees-only materials."""
     return is_attendee(user, event) or can_manage_event(user, event)
 
 
 def can_see_material(user, material: EventMaterial) -> bool:
-    if material.is_public:
-        return True
-    event = material.page
-    return is_attendee(user, event) or can_manage_event(user, event)
+    return material.is_public or is_insider(user, material.page)
 
 
-def materials_visible(user, event: EventPage) -> list[EventMaterial]:
-    materials = list(event.materials.select_related("document"))
-    if all(material.is_public for material in materials):
-        return materials
-    insider = is_attendee(user, event) or can_manage_event(user, event)
+def materials_visible(event: EventPage, *, insider: bool) -> list[EventMaterial]:
+    """The event's materials for someone who is (or is not) an insider (`is_insider`)."""
+    materials = event.materials.select_related("document")
     return [material for material in materials if material.is_public or insider]
 
 

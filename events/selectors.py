@@ -62,8 +62,8 @@ def agenda_filter_choices(*, past: bool, now=None) -> dict:
     }
 
 
-def registrations_of(person) -> list[Registration]:
-    """'Mijn inschrijvingen': active registrations, upcoming first, then the past ones."""
+def registrations_of(person) -> tuple[list[Registration], list[Registration]]:
+    """'Mijn inschrijvingen': active registrations, upcoming (soonest first) and past (latest first)."""
     registrations = list(
         Registration.objects.filter(person=person, event__live=True)
         .exclude(status=Registration.Status.CANCELLED)
@@ -71,9 +71,9 @@ def registrations_of(person) -> list[Registration]:
         .order_by("event__starts_at")
     )
     now = timezone.now()
-    return [r for r in registrations if r.event.ends_at >= now] + [
-        r for r in reversed(registrations) if r.event.ends_at < now
-    ]
+    upcoming = [r for r in registrations if r.event.ends_at >= now]
+    past = [r for r in reversed(registrations) if r.event.ends_at < now]
+    return upcoming, past
 
 
 def event_attendees(event: EventPage) -> list[Registration]:

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from community.permissions import can_view_group, group_access
-from community.selectors.groups import group_by_slug
+from community.views.groups import group_view
 
 from . import calendar, ical, permissions, selectors, services
 from .forms import AgendaFilterForm, AttendeesMailForm, MeetingForm, MeetingResponseForm, RegistrationForm
@@ -76,7 +75,8 @@ def _event_context(request, event, *, form=None) -> dict:
     if user.is_authenticated:
         registration = Registration.objects.filter(event=event, person=user).first()
     can_manage = permissions.can_manage_event(user, event)
-    attendee = bool(registration and registration.is_confirmed)
+    # The same rule as permissions.is_insider, from the registration already at hand.
+    insider = bool(registration and registration.is_confirmed) or can_manage
     questions = list(event.questions.all())
     return {
         "page": event,
@@ -88,8 +88,8 @@ def _event_context(request, event, *, form=None) -> dict:
         "refusal": services.registration_refusal(event),
         "form": form or RegistrationForm(questions=questions),
         "can_manage": can_manage,
-        "show_online_link": bool(event.online_url) and (attendee or can_manage),
-        "materials": _materials_grouped(permissions.materials_visible(user, event)),
+        "show_online_link": bool(event.online_url) and insider,
+        "materials": _materials_grouped(permissions.materials_visible(event, insider=insider)),
         "life_domains": event.life_domains.all(),
     }
 
@@ -165,8 +165,6 @@ def event_cancel(request, event):
 
 
 def _organisers_only(request, event) -> None:
-    if not request.user.is_authenticated:
-        raise PermissionDenied
     if not permissions.can_manage_event(request.user, event):
         raise PermissionDenied
 
@@ -194,7 +192,7 @@ def event_attendees(request, event):
 def _event_by_slug(request, slug) -> EventPage:
     """A published event by its slug, for the file addresses Wagtail does not route; its view
     restrictions (Wagtail's, e.g. members only) hold here too: 404 to whom they refuse."""
-    event = get_object_or_404(EventPage.objects.live().specific(), slug=slug)
+    event = get_object_or_404(EventPage.objects.live(), slug=slug)
     if any(not restriction.accept_request(request) for restriction in event.get_view_restrictions()):
         raise Http404
     return event
@@ -266,14 +264,13 @@ def event_calendar_file(request, slug):
 @login_required
 def my_agenda(request):
     feed = CalendarFeed.objects.filter(person=request.user).first()
-    registrations = selectors.registrations_of(request.user)
-    now = timezone.now()
+    upcoming, past = selectors.registrations_of(request.user)
     return TemplateResponse(
         request,
         "events/my_agenda.html",
         {
-            "upcoming": [r for r in registrations if r.event.ends_at >= now],
-            "past": [r for r in registrations if r.event.ends_at < now],
+            "upcoming": upcoming,
+            "past": past,
             "meetings": selectors.meetings_upcoming_for(request.user),
             "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
         },
@@ -308,25 +305,19 @@ def personal_feed(request, token):
 
 
 def group_meetings_view(*, methods=("GET",), manage=False):
-    """The group by its slug: 404 for a group you may not know of, log in for anonymous visitors,
-    403 for members of the platform who are not in the group, facilitators for `manage`."""
+    """A group's meetings behind community's `group_view` (404 for a group you may not know of,
+    log in for anonymous visitors); then 403 for members of the platform who are not in the
+    group, and facilitators only for `manage`. The view gets the person's membership."""
 
     def decorator(view):
+        @group_view(methods=methods)
         @wraps(view)
-        def wrapper(request, group_slug, *args, **kwargs):
-            group = group_by_slug(slug=group_slug)
-            if group is None or not can_view_group(group_access(request.user, group)):
-                raise Http404
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if request.method not in methods:
-                return HttpResponseNotAllowed(methods)
-            membership = permissions.group_membership(request.user, group)
-            if not permissions.can_view_meetings(membership):
+        def wrapper(request, group, access, *args, **kwargs):
+            if not permissions.can_view_meetings(access.membership):
                 raise PermissionDenied
-            if manage and not permissions.can_manage_meetings(membership):
+            if manage and not permissions.can_manage_meetings(access.membership):
                 raise PermissionDenied
-            return view(request, group, membership, *args, **kwargs)
+            return view(request, group, access.membership, *args, **kwargs)
 
         return wrapper
 

@@ -53,7 +53,7 @@ def _region_province(region: Region | None) -> str:
 
 
 def _pages(model):
-    return model.objects.live().public().specific()
+    return model.objects.live().public()
 
 
 # One builder per type ----------------------------------------------------------------------------
