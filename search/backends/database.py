@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
@@ -30,6 +30,11 @@ FACET_FIELDS = {"type": "type", "province": "province", "year": "year"}
 SUGGEST_BELOW = 3  # offer "bedoelde je" when fewer results than this
 WORD_MIN, WORD_MAX = 4, 40
 PRUNE_LIMIT = 300  # words checked after one delete
+
+
+def _placeholders(values) -> str:
+    """ "(%s, %s, ...)" for an IN list; "(NULL)" for none, which matches nothing."""
+    return "(" + ", ".join(["%s"] * len(values)) + ")" if values else "(NULL)"
 
 
 def _years(values) -> list[int]:
@@ -241,36 +246,13 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 entries = entries.filter(**{f"{FACET_FIELDS[facet]}__in": values})
         return entries
 
-    def _facets(self, matching, filters) -> dict[str, list[tuple[str, int]]]:
-        facets = {}
-        for facet in FACETS:
-            entries = self._filtered(matching, filters, leave_out=facet)
-            if facet == "life_domain":
-                rows = (
-                    SearchEntryLifeDomain.objects.filter(entry__in=entries.values("pk"))
-                    .values_list("slug")
-                    .annotate(n=Count("pk"))
-                )
-            else:
-                field = FACET_FIELDS[facet]
-                rows = entries.exclude(**{f"{field}__isnull": True})
-                if field != "year":
-                    rows = rows.exclude(**{field: ""})
-                rows = rows.values_list(field)
-                rows = rows.annotate(n=Count("pk")).order_by()
-            facets[facet] = sorted(((str(value), n) for value, n in rows), key=lambda item: (-item[1], item[0]))
-        return facets
-
     def search(self, request: SearchRequest) -> SearchResults:
         parsed = analysis.query_parse(request.query)
         if parsed.is_empty or not request.scopes:
             return SearchResults(hits=[], total=0, facets={})
         matching = self._matching(parsed, request.scopes)
         chosen = self._filtered(matching, request.filters)
-        if self.vendor == "postgresql":
-            total, facets = self._counts_postgresql(parsed, request)
-        else:
-            total, facets = chosen.count(), self._facets(matching, request.filters)
+        total, facets = self._counts(parsed, request)
         ordering = ["-date", "-rank"] if request.order == "date" else ["-rank", "-date"]
         rows = list(
             self._ranked(chosen, parsed)
@@ -296,10 +278,11 @@ class DatabaseSearchBackend(BaseSearchBackend):
         suggestion = self._suggestion(parsed, request.scopes) if total < SUGGEST_BELOW else ""
         return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
 
-    def _counts_postgresql(self, parsed, request: SearchRequest) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-        """The total and the four facets in one statement: the matches are found once (a
-        materialised CTE) and counted five ways, each facet with the other facets' choices.
-        Six separate counts took three times as long on 100,000 documents (docs/performance.md)."""
+    def _counts(self, parsed, request: SearchRequest) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        """The total and the four facets in one statement: the matches are found once (a CTE,
+        materialised on PostgreSQL) and counted five ways, each facet with the other facets'
+        choices. Six separate counts took three times as long on 100,000 documents
+        (docs/performance.md)."""
         conditions: dict[str, tuple[str, list]] = {}
         for facet, values in request.filters.items():
             if not values:
@@ -310,9 +293,9 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 )
                 conditions[facet] = (sql, list(values))
             elif facet == "year":
-                conditions[facet] = ("m.year = ANY(%s)", [_years(values)])
+                conditions[facet] = (f"m.year IN {_placeholders(_years(values))}", _years(values))
             elif facet in FACET_FIELDS:
-                conditions[facet] = (f"m.{FACET_FIELDS[facet]} = ANY(%s)", [list(values)])
+                conditions[facet] = (f"m.{FACET_FIELDS[facet]} IN {_placeholders(values)}", list(values))
 
         def where(leave_out: str | None) -> tuple[str, list]:
             parts = [(sql, params) for facet, (sql, params) in conditions.items() if facet != leave_out]
@@ -320,7 +303,14 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 return "", []
             return " WHERE " + " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
-        selects, params = [], [list(request.scopes), analysis.tsquery(parsed)]
+        if self.vendor == "postgresql":
+            head = "WITH m AS MATERIALIZED"
+            match, match_param = "document @@ to_tsquery('dutch', %s)", analysis.tsquery(parsed)
+        else:
+            head = "WITH m AS"
+            match = "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+            match_param = analysis.fts5_match(parsed)
+        selects, params = [], [*request.scopes, match_param]
         for facet in FACETS:
             clause, clause_params = where(facet)
             if facet == "life_domain":
@@ -331,7 +321,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 )
             else:
                 column = FACET_FIELDS[facet]
-                value = f"m.{column}::text" if facet == "year" else f"m.{column}"
+                value = f"CAST(m.{column} AS TEXT)" if facet == "year" else f"m.{column}"
                 condition = f"m.{column} IS NOT NULL" + ("" if facet == "year" else f" AND m.{column} <> ''")
                 clause = f"{clause} AND {condition}" if clause else f" WHERE {condition}"
                 selects.append(f"SELECT '{facet}', {value}, count(*) FROM m{clause} GROUP BY m.{column}")  # noqa: S608
@@ -340,8 +330,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
         selects.append(f"SELECT 'total', '', count(*) FROM m{clause}")  # noqa: S608
         params += clause_params
         sql = (
-            "WITH m AS MATERIALIZED (SELECT id, type, province, year FROM search_searchentry "  # noqa: S608
-            "WHERE scope = ANY(%s) AND document @@ to_tsquery('dutch', %s)) " + " UNION ALL ".join(selects)
+            f"{head} (SELECT id, type, province, year FROM search_searchentry "  # noqa: S608
+            f"WHERE scope IN {_placeholders(request.scopes)} AND {match}) " + " UNION ALL ".join(selects)
         )
         facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
         total = 0
