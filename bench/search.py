@@ -16,6 +16,9 @@ rebuild of 100,000 documents ≤ 2 minutes.
     .venv/bin/python bench/search.py                       # SQLite file var/bench-search.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/samenhuis_bench_search .venv/bin/python bench/search.py
     .venv/bin/python bench/search.py --documents 10000 --baseline 500   # quick run
+
+`--floor` (PostgreSQL): after the queries, what an exact answer over the broadest query's
+matches costs at the least, one statement at a time (docs/performance.md, docs/search.md).
 """
 
 import argparse
@@ -135,6 +138,11 @@ def parse_args():
     parser.add_argument("--baseline", type=int, default=2_000, help="Wagtail pages for the baseline (0: none)")
     parser.add_argument("--repeat", type=int, default=10, help="runs of every query")
     parser.add_argument("--dense", action="store_true", help="the worst case: a tiny vocabulary, queries match 10-50%%")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="PostgreSQL: also time the least any exact count over the broadest query's matches can cost",
+    )
     return parser.parse_args()
 
 
@@ -316,6 +324,81 @@ def baseline(count: int, repeat: int, rng, vocabulary) -> None:
     print(f"  ratio of medians (Samenhuis / Wagtail): {ratio:.2f}")
 
 
+FLOOR_TABLE = "bench_search_floor"
+SERIAL = "SET max_parallel_workers_per_gather = 0"
+PARALLEL = (
+    "SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; "
+    "SET min_parallel_table_scan_size = 0"
+)
+
+
+def floor(query: str, scopes: tuple[str, ...], repeat: int) -> None:
+    """What an exact answer over the broadest query's matches costs at the least, statement by
+    statement: the matches counted on the index table as it is, and on a copy stripped to the
+    columns a count by type needs (scope, type and the tsvector), on one core and with two
+    parallel workers; then the newest 10,000 matches only, as a capped count would read them."""
+    from django.db import connection
+
+    from search import analysis
+
+    tsquery = analysis.tsquery(analysis.query_parse(query))
+    match = f"scope IN ({', '.join(['%s'] * len(scopes))}) AND document @@ to_tsquery('dutch', %s)"
+    params = [*scopes, tsquery]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        cursor.execute(
+            f"CREATE TABLE {FLOOR_TABLE} AS SELECT id, scope, type, date, document FROM search_searchentry"  # noqa: S608
+        )
+        cursor.execute(f"CREATE INDEX {FLOOR_TABLE}_document ON {FLOOR_TABLE} USING GIN (document)")
+        cursor.execute(f"VACUUM (ANALYZE) {FLOOR_TABLE}")
+        cursor.execute(
+            "SELECT pg_relation_size('search_searchentry') / 1048576, "
+            f"pg_relation_size('{FLOOR_TABLE}') / 1048576, count(*) FILTER (WHERE {match}) "  # noqa: S608
+            "FROM search_searchentry",
+            params,
+        )
+        wide, narrow, matches = cursor.fetchone()
+        print(f"floor: the broadest query, {query!r}, matches {matches} documents visible to the member")
+        print(f"  index table {wide} MB; stripped copy (id, scope, type, date, tsvector) {narrow} MB")
+        statements = [
+            ("count, index table, one core", SERIAL, f"SELECT count(*) FROM search_searchentry WHERE {match}"),
+            (
+                "count by type, stripped copy, one core",
+                SERIAL,
+                f"SELECT type, count(*) FROM {FLOOR_TABLE} WHERE {match} GROUP BY type",
+            ),
+            (
+                "count by type, stripped copy, two parallel workers",
+                PARALLEL,
+                f"SELECT type, count(*) FROM {FLOOR_TABLE} WHERE {match} GROUP BY type",
+            ),
+            (
+                "ten best by ts_rank, stripped copy, one core",
+                SERIAL,
+                f"SELECT id FROM {FLOOR_TABLE} WHERE {match} "
+                "ORDER BY ts_rank(document, to_tsquery('dutch', %s)) DESC LIMIT 10",
+            ),
+            (
+                "the newest 10,000 matches only (a capped count)",
+                SERIAL,
+                f"SELECT count(*) FROM (SELECT id FROM search_searchentry WHERE {match} "
+                "ORDER BY date DESC LIMIT 10000) AS capped",
+            ),
+        ]
+        for label, settings, sql in statements:
+            cursor.execute(settings)
+            arguments = [*params, tsquery] if "ts_rank" in sql else params
+            timings = []
+            for _ in range(repeat + 1):
+                started = time.perf_counter()
+                cursor.execute(sql, arguments)
+                cursor.fetchall()
+                timings.append((time.perf_counter() - started) * 1000)
+            print(f"  {label}: {percentiles(timings[1:])}")
+        cursor.execute("RESET ALL")
+        cursor.execute(f"DROP TABLE {FLOOR_TABLE}")
+
+
 def main():
     args = parse_args()
     setup()
@@ -361,6 +444,8 @@ def main():
             timings = measure(member, args.repeat, queries=chosen)
             print(f"  {label}, {len(chosen)} queries: {percentiles(timings)}")
 
+    if args.floor and connection.vendor == "postgresql":
+        floor(max(totals, key=totals.get), ("public", "members", "group:1", "group:2"), args.repeat)
     if args.baseline:
         baseline(args.baseline, max(1, args.repeat // 2), rng, vocabulary)
 
