@@ -21,21 +21,43 @@ from .models import SearchQueue
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 50
 RETRY_BATCH = 200
+LOCK_SPACE = 0x5EA7C4  # the first half of the search index's advisory lock keys
 
 
 def index_keys_now(keys: Iterable[str], *, alias: str = "default") -> None:
-    """Project these keys and write them to the backend; raises what the backend raises."""
+    """Project these keys and write them to the backend; raises what the backend raises.
+
+    Reading and writing happen under a lock per key, across processes: an edit indexed in one
+    Daphne process and a hide indexed in another cannot write an older projection over a newer
+    one, because whoever takes the lock second reads the content after both commits."""
     from .sources import document_for
 
     backend = get_search_backend(alias)
-    documents, gone = [], []
-    for key in dict.fromkeys(keys):
-        document = document_for(key)
-        (documents.append(document) if document else gone.append(key))
-    if documents:
-        backend.documents_index(documents)
-    if gone:
-        backend.documents_delete(gone)
+    keys = list(dict.fromkeys(keys))
+    with transaction.atomic():
+        _lock(keys)
+        documents, gone = [], []
+        for key in keys:
+            document = document_for(key)
+            (documents.append(document) if document else gone.append(key))
+        if documents:
+            backend.documents_index(documents)
+        if gone:
+            backend.documents_delete(gone)
+
+
+def _lock(keys: list[str]) -> None:
+    """PostgreSQL: an advisory lock per key until the transaction ends, taken in key order so two
+    updates of overlapping keys cannot deadlock. SQLite needs none: its transactions start with
+    the database's write lock (IMMEDIATE), which serialises them already."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(key)) "
+            "FROM (SELECT unnest(%s::text[]) AS key ORDER BY 1) AS keys",
+            [LOCK_SPACE, sorted(keys)],
+        )
 
 
 def index_keys_on_commit(keys: Iterable[str], *, alias: str = "default") -> None:
