@@ -56,7 +56,7 @@ def _lock(keys: list[str]) -> None:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(key)) "
             "FROM (SELECT unnest(%s::text[]) AS key ORDER BY 1) AS keys",
-            [LOCK_SPACE, sorted(keys)],
+            [LOCK_SPACE, keys],
         )
 
 
