@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from community.models import Region
 from knowledge.models import LifeDomain
 
-from .models import EventType, GroupMeeting, MeetingResponse, RegistrationQuestion
+from .models import MOMENT_RANGE_ERROR, EventType, GroupMeeting, MeetingResponse, RegistrationQuestion, moment_storable
 
 MONTH_FORMAT = "%Y-%m"
 
@@ -103,6 +103,10 @@ class MeetingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+            if moment and not moment_storable(moment):
+                self.add_error(name, MOMENT_RANGE_ERROR)
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("The end must come after the start."))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//Samenhuis//Agenda//NL"
@@ -91,7 +91,8 @@ def calendar_render(entries: Iterable[CalendarEntry], *, name: str, stamp: datet
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # An X- property is not escaped unless it is given as TEXT (a title may hold ",", ";" or a line break).
+    calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-timezone", TZID)
     calendar.add_component(_brussels_timezone())
     for entry in entries:

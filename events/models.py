@@ -23,10 +23,18 @@ from wagtail.search import index
 from knowledge.blocks import RICH_TEXT_FEATURES
 from knowledge.restrictions import RememberedViewRestrictionsMixin
 
+from .admin_forms import EventPageForm
 from .routes import AgendaRoutesMixin, EventRoutesMixin
 
 # First path segments under /agenda/ that events/urls.py routes itself.
-RESERVED_SLUGS = {"mijn", "kalender", "groepen"}
+RESERVED_SLUGS = {"mijn", "kalender", "groepen", "archief"}  # addresses the agenda answers itself
+MOMENT_YEARS = (2000, 2100)
+MOMENT_RANGE_ERROR = _("Choose a date between 2000 and 2100.")
+
+
+def moment_storable(moment) -> bool:
+    """Within the years an agenda needs; year 1, say, cannot even be converted to UTC."""
+    return MOMENT_YEARS[0] <= moment.year <= MOMENT_YEARS[1]
 
 
 class EventType(models.TextChoices):
@@ -52,6 +60,8 @@ class AgendaPage(AgendaRoutesMixin, RememberedViewRestrictionsMixin, Page):
 
 
 class EventPage(EventRoutesMixin, RememberedViewRestrictionsMixin, Page):
+    base_form_class = EventPageForm
+
     event_type = models.CharField(_("type"), max_length=16, choices=EventType.choices)
     starts_at = models.DateTimeField(_("starts"), help_text=_("Belgian time."))
     ends_at = models.DateTimeField(_("ends"), help_text=_("Belgian time."))
@@ -154,7 +164,13 @@ class EventPage(EventRoutesMixin, RememberedViewRestrictionsMixin, Page):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = {
+            name: MOMENT_RANGE_ERROR
+            for name in ("starts_at", "ends_at", "registration_deadline")
+            if getattr(self, name) and not moment_storable(getattr(self, name))
+        }
+        if errors:
+            raise ValidationError(errors)
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The end must come after the start.")
         if self.registration_deadline and self.starts_at and self.registration_deadline > self.starts_at:
@@ -340,7 +356,9 @@ class Registration(models.Model):
     event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="registrations")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    answers = models.JSONField(_("answers"), default=list, blank=True)  # [{"question": label, "answer": text}]
+    answers = models.JSONField(
+        _("answers"), default=list, blank=True
+    )  # [{"question_id": id, "question": label, "answer": text}]
     queued_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

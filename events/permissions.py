@@ -59,10 +59,24 @@ def can_see_material(user, material: EventMaterial) -> bool:
     return material.is_public or is_insider(user, material.page)
 
 
+def materials_for_everyone() -> QuerySet[EventMaterial]:
+    """Materials anyone may read (and search): for everyone, and not a document that another
+    event keeps for its attendees (the stricter audience wins, as at the document's address)."""
+    kept = EventMaterial.objects.filter(audience=EventMaterial.Audience.ATTENDEES, document__isnull=False)
+    return EventMaterial.objects.filter(audience=EventMaterial.Audience.PUBLIC).exclude(
+        document__in=kept.values("document")
+    )
+
+
 def materials_visible(event: EventPage, *, insider: bool) -> list[EventMaterial]:
     """The event's materials for someone who is (or is not) an insider (`is_insider`)."""
-    materials = event.materials.select_related("document")
-    return [material for material in materials if material.is_public or insider]
+    materials = list(event.materials.select_related("document"))
+    if insider:
+        return materials
+    if event.pk is None:  # a new event previewed in the CMS: nothing stored to compare with
+        return [material for material in materials if material.is_public]
+    open_ids = set(materials_for_everyone().filter(page=event).values_list("pk", flat=True))
+    return [material for material in materials if material.pk in open_ids]
 
 
 # Group meetings ---------------------------------------------------------------------------------

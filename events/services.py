@@ -11,14 +11,22 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.models import IntervisionGroup, User
 
 from . import mail, permissions
-from .models import CalendarFeed, EventPage, GroupMeeting, MeetingResponse, Registration, RegistrationQuestion
+from .models import (
+    CalendarFeed,
+    EventPage,
+    GroupMeeting,
+    MeetingResponse,
+    Registration,
+    RegistrationQuestion,
+    calendar_token,
+)
 
 REMINDER_WINDOW = timedelta(hours=24)
 
@@ -44,6 +52,8 @@ class Seats:
 
 def event_seats(event: EventPage) -> Seats:
     counts = dict.fromkeys(Registration.Status.values, 0)
+    if event.pk is None:  # a new event previewed in the CMS
+        return Seats(event.capacity, 0, 0)
     for row in Registration.objects.filter(event=event).values("status").order_by().annotate(count=Count("id")):
         counts[row["status"]] = row["count"]
     return Seats(event.capacity, counts[Registration.Status.CONFIRMED], counts[Registration.Status.WAITLISTED])
@@ -69,8 +79,8 @@ def registration_refusal(event: EventPage, *, now=None) -> RegistrationRefused |
 
 
 def answers_clean(event: EventPage, raw: dict[str, str]) -> list[dict]:
-    """Answers keyed by question id, checked against the event's questions; stored with the
-    question's label so the attendee list still reads well after an editor rewords a question."""
+    """Answers keyed by question id, checked against the event's questions; stored with the id
+    (the attendee list finds them under a reworded question) and the label they were given for."""
     answers, errors = [], {}
     for question in event.questions.all():
         value = (raw.get(str(question.pk)) or "").strip()[:1000]
@@ -80,7 +90,7 @@ def answers_clean(event: EventPage, raw: dict[str, str]) -> list[dict]:
             errors[str(question.pk)] = _("Answer yes or no.")
         elif question.required and not value:
             errors[str(question.pk)] = _("This question needs an answer.")
-        answers.append({"question": question.label, "answer": value})
+        answers.append({"question_id": question.pk, "question": question.label, "answer": value})
     if errors:
         raise ValidationError(errors, code="answers")
     return answers
@@ -123,8 +133,11 @@ def event_register(*, event: EventPage, person: User, answers: dict[str, str] | 
 def waitlist_position(registration: Registration) -> int | None:
     if not registration.is_waitlisted:
         return None
+    # The order promotion uses: time of queueing, then id for two at the same instant.
     ahead = Registration.objects.filter(
-        event_id=registration.event_id, status=Registration.Status.WAITLISTED, queued_at__lt=registration.queued_at
+        Q(queued_at__lt=registration.queued_at) | Q(queued_at=registration.queued_at, pk__lt=registration.pk),
+        event_id=registration.event_id,
+        status=Registration.Status.WAITLISTED,
     ).count()
     return ahead + 1
 
@@ -295,10 +308,13 @@ def meeting_respond(*, meeting: GroupMeeting, person: User, answer: str) -> Meet
 
 
 def calendar_feed_regenerate(*, person: User) -> CalendarFeed:
-    """A new secret address; the old one stops working at once."""
-    with transaction.atomic():
-        CalendarFeed.objects.filter(person=person).delete()
-        return CalendarFeed.objects.create(person=person)
+    """A new secret address; the old one stops working at once. One row per person, replaced in
+    place: two clicks at once both succeed (the second token wins) instead of one hitting the
+    one-feed-per-person constraint."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        person=person, defaults={"token": calendar_token(), "created_at": timezone.now()}
+    )
+    return feed
 
 
 def calendar_feed_revoke(*, person: User) -> None:

@@ -8,10 +8,11 @@ from . import views
 app_name = "events"
 
 urlpatterns = [
-    # Wagtail serves only addresses that end in "/"; files are routed here by the event's slug.
+    # Wagtail serves only addresses that end in "/"; files are routed here by the event's slug,
+    # which Wagtail lets hold any letter ("reünie"): `str`, not Django's ASCII-only `slug`.
     path("agenda.ics", views.public_feed, name="public_feed"),
-    path("<slug:slug>/agenda.ics", views.event_calendar_file, name="event_calendar_file"),
-    path("<slug:slug>/deelnemers.csv", views.event_attendees_csv, name="event_attendees_csv"),
+    path("<str:slug>/agenda.ics", views.event_calendar_file, name="event_calendar_file"),
+    path("<str:slug>/deelnemers.csv", views.event_attendees_csv, name="event_attendees_csv"),
     path("mijn/", views.my_agenda, name="my_agenda"),
     path("mijn/kalender/", views.my_feed, name="my_feed"),
     path("kalender/<str:token>.ics", views.personal_feed, name="personal_feed"),

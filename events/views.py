@@ -72,7 +72,7 @@ def public_feed(request):
 def _event_context(request, event, *, form=None) -> dict:
     user = request.user
     registration = None
-    if user.is_authenticated:
+    if user.is_authenticated and event.pk:  # a new event previewed in the CMS has no row yet
         registration = Registration.objects.filter(event=event, person=user).first()
     can_manage = permissions.can_manage_event(user, event)
     # The same rule as permissions.is_insider, from the registration already at hand.
@@ -174,7 +174,7 @@ def event_attendees(request, event):
         return redirect_to_login(request.get_full_path())
     _organisers_only(request, event)
     attendees = selectors.event_attendees(event)
-    questions = [question.label for question in event.questions.all()]
+    questions = list(event.questions.all())
     return TemplateResponse(
         request,
         "events/event_attendees.html",
@@ -198,10 +198,13 @@ def _event_by_slug(request, slug) -> EventPage:
     return event
 
 
-def _answers_in_order(registration, questions: list[str]) -> list[str]:
-    """The answers under today's questions, matched by label (answers keep the label they were given for)."""
-    answers = {answer["question"]: answer["answer"] for answer in registration.answers}
-    return [answers.get(question, "") for question in questions]
+def _answers_in_order(registration, questions) -> list[str]:
+    """The answers under today's questions, matched by question id, so a reworded question keeps
+    its answers and two questions with one label keep theirs apart (answers stored before ids
+    were kept are matched by label)."""
+    by_id = {answer["question_id"]: answer["answer"] for answer in registration.answers if "question_id" in answer}
+    by_label = {answer["question"]: answer["answer"] for answer in registration.answers if "question_id" not in answer}
+    return [by_id.get(question.pk, by_label.get(question.label, "")) for question in questions]
 
 
 def event_attendees_csv(request, slug):
@@ -210,12 +213,20 @@ def event_attendees_csv(request, slug):
         return redirect_to_login(request.get_full_path())
     _organisers_only(request, event)
     attendees = selectors.event_attendees(event)
-    questions = [question.label for question in event.questions.all()]
+    questions = list(event.questions.all())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deelnemers-{slugify(event.slug)[:60]}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the accents as UTF-8
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Name"), _("E-mail address"), _("Status"), _("Registered on"), *questions])
+    writer.writerow(
+        [
+            _("Name"),
+            _("E-mail address"),
+            _("Status"),
+            _("Registered on"),
+            *(_csv_safe(question.label) for question in questions),
+        ]
+    )
     for registration in attendees:
         writer.writerow(
             [
@@ -367,7 +378,12 @@ def meeting_detail(request, group, membership, pk):
         else:
             messages.success(request, _("Your answer has been saved."))
             return redirect(meeting)
-    responses = list(meeting.responses.select_related("person__profile").order_by("answer", "answered_at"))
+    # Only today's members: someone who left the group is no longer shown to it (or to newcomers).
+    responses = list(
+        meeting.responses.filter(person__group_memberships__group=group)
+        .select_related("person__profile")
+        .order_by("answer", "answered_at")
+    )
     return TemplateResponse(
         request,
         "events/meetings/meeting_detail.html",

@@ -9,10 +9,11 @@ from .models import EventMaterial
 
 @hooks.register("before_serve_document")
 def attendees_only_documents(document, request):
-    materials = EventMaterial.objects.filter(document=document).select_related("page")
-    restricted = [material for material in materials if not material.is_public]
-    if not restricted or any(material.is_public for material in materials):
-        return None
-    if not any(permissions.can_see_material(request.user, material) for material in restricted):
+    """A document that is attendees-only at any event is served only to the insiders of such an
+    event, even where another event offers it to everyone: attaching it as "everyone" elsewhere
+    (by mistake, or by an editor who may pick any document) must not publish it."""
+    restricted = EventMaterial.objects.filter(document=document, audience=EventMaterial.Audience.ATTENDEES)
+    events = [material.page for material in restricted.select_related("page")]
+    if events and not any(permissions.is_insider(request.user, event) for event in events):
         raise Http404
     return None

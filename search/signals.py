@@ -59,4 +59,10 @@ def message_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=EventMaterial, dispatch_uid="search-material-saved")
 @receiver(post_delete, sender=EventMaterial, dispatch_uid="search-material-deleted")
 def material_changed(sender, instance, **kwargs):
-    index_keys_on_commit([f"material:{instance.page_id}:{instance.pk}"])
+    """The material, and every other use of its document: one use kept for attendees takes the
+    document out of search everywhere (events.permissions.materials_for_everyone)."""
+    keys = [f"material:{instance.page_id}:{instance.pk}"]
+    if instance.document_id:
+        others = EventMaterial.objects.filter(document_id=instance.document_id).exclude(pk=instance.pk)
+        keys += [f"material:{page_id}:{pk}" for page_id, pk in others.values_list("page_id", "pk")]
+    index_keys_on_commit(keys)

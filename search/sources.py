@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from community.models import Message, Organisation, Region, Room
 from events.models import EventMaterial, EventPage
+from events.permissions import materials_for_everyone
 from knowledge.models import LifeDomainPage, MagazineArticlePage, PracticePage
 
 from . import analysis
@@ -192,8 +193,8 @@ def document_for(key: str) -> SearchDocument | None:
         if kind == "material":
             event_id, _, material_id = ident.partition(":")
             event = _pages(EventPage).filter(pk=int(event_id)).first()
-            material = EventMaterial.objects.filter(pk=int(material_id), page_id=int(event_id)).first()
-            if event is None or material is None or not material.is_public:
+            material = materials_for_everyone().filter(pk=int(material_id), page_id=int(event_id)).first()
+            if event is None or material is None:
                 return None
             return material_document(material, event)
         number = int(ident)
@@ -239,7 +240,7 @@ def all_documents() -> Iterator[SearchDocument]:
         for page in _pages(model).iterator(chunk_size=BATCH):
             yield builder(page)
     for event in _pages(EventPage).select_related("organiser", "region"):
-        for material in event.materials.filter(audience=EventMaterial.Audience.PUBLIC).select_related("document"):
+        for material in materials_for_everyone().filter(page=event).select_related("document"):
             yield material_document(material, event)
     for organisation in Organisation.objects.iterator(chunk_size=BATCH):
         yield organisation_document(organisation)

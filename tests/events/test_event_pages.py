@@ -74,7 +74,9 @@ def test_register_and_cancel_through_the_forms(client, make_event):
     question = event.questions.get()
     response = client.post(event.url + "inschrijven/", {str(question.pk): "geen varkensvlees"}, follow=True)
     assert response.status_code == 200
-    assert Registration.objects.get().answers == [{"question": "Dieetwensen", "answer": "geen varkensvlees"}]
+    assert Registration.objects.get().answers == [
+        {"question_id": question.pk, "question": "Dieetwensen", "answer": "geen varkensvlees"}
+    ]
 
     again = client.post(event.url + "inschrijven/", {str(question.pk): "x"}, follow=True)
     assert Registration.objects.count() == 1

@@ -60,7 +60,8 @@ def test_calendar_properties():
     assert str(calendar["PRODID"]) == "-//Samenhuis//Agenda//NL"
     assert str(calendar["CALSCALE"]) == "GREGORIAN"
     assert str(calendar["METHOD"]) == "PUBLISH"
-    assert str(calendar["X-WR-CALNAME"]) == "Agenda Samenhuis, Vlaanderen"
+    # An X- property is TEXT (RFC 5545 3.8.8.2): its comma escaped, as calendar programs read it.
+    assert str(calendar["X-WR-CALNAME"]) == "Agenda Samenhuis\\, Vlaanderen"
     assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Brussels"
     assert [str(event["UID"]) for event in calendar.walk("VEVENT")] == [
         "event-12@samenhuis.be",

@@ -133,8 +133,8 @@ def test_answers_are_checked_and_kept_with_the_question(make_event):
 
     registration = register(event, **{str(diet.pk): "vegetarisch", str(workshop.pk): "Namiddag"})
     assert registration.answers == [
-        {"question": "Dieetwensen", "answer": "vegetarisch"},
-        {"question": "Workshop", "answer": "Namiddag"},
+        {"question_id": diet.pk, "question": "Dieetwensen", "answer": "vegetarisch"},
+        {"question_id": workshop.pk, "question": "Workshop", "answer": "Namiddag"},
     ]
 
 
