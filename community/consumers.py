@@ -24,8 +24,20 @@ from .models import MESSAGE_MAX_LENGTH, Message, Room, User
 from .selectors import rooms as room_selectors
 
 MAX_FRAME_BYTES = 64 * 1024
+ID_MAX_LENGTH = 100
 logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = services.CLOSE_UNAUTHENTICATED
+
+
+def echoable(value) -> bool:
+    """An `id` or `client_id` a reply may repeat: a short string or an integer."""
+    if isinstance(value, str):
+        return len(value) <= ID_MAX_LENGTH
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53
+
+
+def frame_ids(frame) -> dict:
+    return {key: frame[key] for key in ("id", "client_id") if key in frame and echoable(frame[key])}
 
 
 class FrameConsumer(AsyncWebsocketConsumer):
@@ -47,6 +59,10 @@ class FrameConsumer(AsyncWebsocketConsumer):
             return await self.send_error("invalid_json", "The frame is not valid JSON.")
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             return await self.send_error("invalid_frame", "A frame is an object with a string 'type'.")
+        if "id" in frame and not echoable(frame["id"]):
+            # Replies repeat the id: a nested structure (or a huge one) is refused, not echoed.
+            message = f"'id' must be a string of at most {ID_MAX_LENGTH} characters or an integer."
+            return await self.send_error("invalid_field", message, field="id")
         if not await self.frame_allowed(frame):
             return
         handler = self.frame_handlers.get(frame["type"])
@@ -181,7 +197,19 @@ def _str_field(frame: dict, name: str, *, max_length: int, required: bool = True
     value = frame.get(name, None if required else "")
     if not isinstance(value, str) or len(value) > max_length:
         raise FrameError("invalid_field", f"'{name}' must be a string of at most {max_length} characters.", field=name)
+    if "\x00" in value or (not value.isascii() and _has_lone_surrogate(value)):
+        # JSON can carry them ("\u0000", "\ud800"); no text column can store them.
+        message = f"'{name}' must be text without NUL or lone surrogate characters."
+        raise FrameError("invalid_field", message, field=name)
     return value
+
+
+def _has_lone_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class FrameError(Exception):
@@ -319,7 +347,7 @@ class RoomConsumer(FrameConsumer):
         reader's language. A refusal becomes an error frame (with the frame's `id`, and
         `client_id` for posts) and None is returned; lost access closes the socket. Work done
         only for its effect answers True, so that None always means refused."""
-        ids = {key: frame[key] for key in ("id", "client_id") if key in frame}
+        ids = frame_ids(frame)
 
         def run():
             with translation.override(self.language):
@@ -467,7 +495,9 @@ class RoomConsumer(FrameConsumer):
 
     async def frame_mentions(self, frame):
         query = _str_field(frame, "query", max_length=80, required=False)
-        people = await self.call(frame, lambda access: room_selectors.mention_candidates(room=self.room, query=query))
+        people = await self.call(
+            frame, lambda access: room_selectors.mention_candidates(room=self.room, query=query, viewer=access.user)
+        )
         if people is not None:
             await self.answer(frame, {"type": "mentions", "people": people})
 
@@ -490,13 +520,8 @@ class RoomConsumer(FrameConsumer):
         try:
             await super().receive(text_data=text_data, bytes_data=bytes_data)
         except FrameError as error:
-            frame_id = {}
-            try:
-                frame = json.loads(text_data)
-                frame_id = {key: frame[key] for key in ("id", "client_id") if key in frame}
-            except (TypeError, ValueError):
-                pass
-            await self.send_error(error.code, error.message, **error.extra, **frame_id)
+            # The frame parsed as an object before the handler refused it.
+            await self.send_error(error.code, error.message, **error.extra, **frame_ids(json.loads(text_data)))
 
     # Channel-layer events ----------------------------------------------------------------------
 

@@ -192,11 +192,15 @@ def room_people(room: Room) -> list[User]:
     return sorted(people.select_related("profile"), key=lambda person: person.display_name.casefold())
 
 
-def mention_candidates(room: Room, query: str, *, limit: int = 8) -> list[dict]:
-    """Readers of the room one of whose names starts with `query` ("be" finds Ben Bosmans and
-    An Beckers, not Ada Heberle)."""
+def mention_candidates(room: Room, query: str, *, viewer, limit: int = 8) -> list[dict]:
+    """Readers of the room whose profile the viewer may see, one of whose names starts with
+    `query` ("be" finds Ben Bosmans and An Beckers, not Ada Heberle)."""
     query = query.strip()
-    people = permissions.room_readers(room).select_related("profile").filter(profile__isnull=False)
+    people = (
+        permissions.room_readers(room)
+        .select_related("profile")
+        .filter(profile__in=permissions.profiles_visible_to(viewer))
+    )
     if query:
         people = people.filter(
             Q(profile__display_name__istartswith=query) | Q(profile__display_name__icontains=f" {query}")

@@ -355,8 +355,11 @@ def group_invitation_accept(*, user: User, token: str) -> GroupMembership:
     invitation = invitation_from_token(token)
     group = _lock(invitation.group)
     invitation = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
+    # Read again under the lock: a withdrawal may have committed since the token was checked.
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been used."), code="used")
+    if invitation.revoked_at is not None:
+        raise ValidationError(_("This invitation was withdrawn. Ask the facilitator for a new one."), code="revoked")
     if invitation.email.lower() not in _verified_addresses(user):
         raise ValidationError(
             _(

@@ -134,6 +134,12 @@ def _require_post(access: permissions.RoomAccess) -> None:
         )
 
 
+def _note(note: str) -> str:
+    """A moderator's or reporter's note as stored: at most 500 characters, no NUL (which a
+    form posted by hand can hold and PostgreSQL cannot store)."""
+    return note.replace("\x00", "").strip()[:500]
+
+
 def _clean_body(body: str, *, allow_empty: bool = False) -> str:
     if not isinstance(body, str):
         raise ValidationError(_("A message is text."), code="invalid_field")
@@ -163,14 +169,20 @@ def _check_rate(author: User) -> None:
         raise RateLimited(max(1, math.ceil(wait)))
 
 
-def _render(room: Room, body: str):
+def _render(room: Room, body: str, author: User):
+    """Mentions become links for readers of the room whose profile the author may see (someone
+    who chose "only my organisations and groups" cannot be found, or named by id, by others)."""
     names, ids = mentions_written(body)
     readers = {}
     if names:
         lookup = Q(pk__in=ids)
         for name in names:
             lookup |= Q(profile__display_name__iexact=name)
-        readers = dict(permissions.room_readers(room).filter(lookup).values_list("pk", "profile__display_name"))
+        readers = dict(
+            permissions.room_readers(room)
+            .filter(lookup, profile__in=permissions.profiles_visible_to(author))
+            .values_list("pk", "profile__display_name")
+        )
     return message_render(body, readers)
 
 
@@ -220,7 +232,7 @@ def room_message_post(
         parent = parent.parent or parent  # threads are one level deep
         if parent.is_removed:
             raise ValidationError(_("You cannot reply to a removed message."), code="removed")
-    rendered = _render(room, body)
+    rendered = _render(room, body, author)
     _next_rev(room, new_message=True)
     message = Message.objects.create(
         room=room,
@@ -336,7 +348,7 @@ def room_message_edit(*, actor: User, message: Message, body: str) -> Message:
         return selectors.with_details(Message.objects.filter(pk=message.pk)).get()
     MessageRevision.objects.create(message=message, body=message.body)
     mentioned_before = set(message.mentions.values_list("pk", flat=True))
-    rendered = _render(room, body)
+    rendered = _render(room, body, actor)
     _next_rev(room)
     message.body, message.body_html = body, rendered.html
     message.edited_at, message.rev = timezone.now(), room.last_rev
@@ -453,7 +465,7 @@ def room_message_report(*, reporter: User, message: Message, reason: str, note: 
     report = Report.objects.filter(message=message, reporter=reporter, outcome=Report.Outcome.OPEN).first()
     if report is not None:
         return report  # reporting twice is not an error; the moderators already have it
-    report = Report.objects.create(message=message, reporter=reporter, reason=reason, note=note.strip()[:500])
+    report = Report.objects.create(message=message, reporter=reporter, reason=reason, note=_note(note))
     for moderator in _moderators(message.room):
         notification_create(
             recipient=moderator,
@@ -489,7 +501,7 @@ def room_message_hide(*, actor: User, message: Message, hidden: bool, note: str 
         verb=Verb.HIDDEN if hidden else Verb.UNHIDDEN,
         message=message,
         subject=message.author,
-        note=note[:500],
+        note=_note(note),
     )
     if hidden:
         Report.objects.filter(message=message, outcome=Report.Outcome.OPEN).update(
@@ -507,7 +519,7 @@ def room_report_dismiss(*, actor: User, report: Report, note: str = "") -> Repor
     report.outcome, report.resolved_at, report.resolved_by = Report.Outcome.DISMISSED, timezone.now(), actor
     report.save(update_fields=["outcome", "resolved_at", "resolved_by"])
     ModerationAction.objects.create(
-        room=report.message.room, actor=actor, verb=Verb.DISMISSED, message=report.message, note=note[:500]
+        room=report.message.room, actor=actor, verb=Verb.DISMISSED, message=report.message, note=_note(note)
     )
     return report
 
@@ -532,7 +544,7 @@ def room_member_mute(*, actor: User, room: Room, person: User, minutes: int | No
         verb=Verb.MUTED if minutes else Verb.UNMUTED,
         subject=person,
         until=state.muted_until,
-        note=note[:500],
+        note=_note(note),
     )
     _announce_access_changed(room, person)
     return state

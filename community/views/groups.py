@@ -59,7 +59,8 @@ def _refused(request, error: ValidationError) -> None:
 
 @login_required
 def group_list(request):
-    region = Region.objects.filter(slug=request.GET.get("regio", "")).first()
+    # An odd value (a NUL byte PostgreSQL cannot compare) is no region, like an unknown one.
+    region = Region.objects.filter(slug=request.GET.get("regio", "").replace("\x00", "")).first()
     return render(
         request,
         "community/groups/group_list.html",

@@ -122,6 +122,9 @@ async def test_sync_history_and_thread_answer_from_the_database():
     await a.disconnect()
 
 
+DEEP = "[" * 933 + "]" * 933
+
+
 @pytest.mark.parametrize(
     ("send", "code"),
     [
@@ -148,6 +151,14 @@ async def test_sync_history_and_thread_answer_from_the_database():
         (lambda c: c.send_json_to({"type": "edit", "seq": 1, "body": "niet van mij"}), "forbidden"),
         (lambda c: c.send_json_to({"type": "report", "seq": 1, "reason": "zomaar"}), "invalid_field"),
         (lambda c: c.send_json_to({"type": "history", "before_seq": 0}), "invalid_field"),
+        # Replies repeat the id: one nested deep enough to break encoding the reply is refused.
+        (lambda c: c.send_to(text_data=f'{{"type": "ping", "id": {DEEP}}}'), "invalid_field"),
+        (lambda c: c.send_to(text_data=f'{{"type": "sync", "after_rev": "x", "id": {DEEP}}}'), "invalid_field"),
+        (lambda c: c.send_json_to({"type": "ping", "id": "x" * 101}), "invalid_field"),
+        (lambda c: c.send_json_to({"type": "ping", "id": [1]}), "invalid_field"),
+        # JSON can carry characters no database column stores.
+        (lambda c: c.send_to(text_data='{"type": "post", "client_id": "a", "body": "a\\u0000b"}'), "invalid_field"),
+        (lambda c: c.send_to(text_data='{"type": "mentions", "query": "\\ud800"}'), "invalid_field"),
     ],
 )
 async def test_every_bad_frame_gets_an_error_frame_and_the_socket_stays_open(send, code):

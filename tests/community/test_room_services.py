@@ -14,6 +14,7 @@ from community.models import (
     ModerationAction,
     Notification,
     Presence,
+    Profile,
     Report,
     Room,
     RoomMember,
@@ -413,14 +414,34 @@ def test_mention_candidates_are_people_who_may_read_the_room():
     facilitator, member = UserFactory(profile="Anouk Faciliteert"), UserFactory(profile="Annelies Lid")
     UserFactory(profile="Annemie Buiten")
     room = group_room(facilitator=facilitator, members=[member])
-    assert [p["name"] for p in selectors.mention_candidates(room, "ann")] == ["Annelies Lid"]
-    assert {p["name"] for p in selectors.mention_candidates(thematic_room(), "ann")} >= {
+    assert [p["name"] for p in selectors.mention_candidates(room, "ann", viewer=facilitator)] == ["Annelies Lid"]
+    assert {p["name"] for p in selectors.mention_candidates(thematic_room(), "ann", viewer=facilitator)} >= {
         "Annemie Buiten",
         "Annelies Lid",
     }
     # A name matches from the start of one of its words, not from its middle.
-    assert [p["name"] for p in selectors.mention_candidates(room, "lid")] == ["Annelies Lid"]
-    assert selectors.mention_candidates(room, "nnel") == []
+    assert [p["name"] for p in selectors.mention_candidates(room, "lid", viewer=facilitator)] == ["Annelies Lid"]
+    assert selectors.mention_candidates(room, "nnel", viewer=facilitator) == []
+
+
+def test_people_who_show_their_profile_only_to_connections_cannot_be_found_or_named_by_others():
+    hidden, stranger = UserFactory(profile="Verborgen Persoon"), UserFactory(profile="Vreemde Lezer")
+    Profile.objects.filter(user=hidden).update(visibility=Profile.Visibility.CONNECTIONS)
+    room = thematic_room()
+
+    assert selectors.mention_candidates(room, "verb", viewer=stranger) == []
+    by_id = post(room, stranger, f"@**?|{hidden.pk}**")
+    assert "Verborgen Persoon" not in by_id.body_html
+    by_name = post(room, stranger, "@**Verborgen Persoon**")  # the text as typed, not a mention
+    assert "data-person" not in by_id.body_html + by_name.body_html
+    assert not hidden.notifications.exists() and not by_id.mentions.exists() and not by_name.mentions.exists()
+
+    # Someone who shares a group with them may.
+    colleague = UserFactory(profile="Collega Groep")
+    group_room(facilitator=colleague, members=[hidden])
+    assert [p["name"] for p in selectors.mention_candidates(room, "verb", viewer=colleague)] == ["Verborgen Persoon"]
+    message = post(room, colleague, "@**Verborgen Persoon**")
+    assert list(message.mentions.all()) == [hidden]
 
 
 def test_a_change_that_waited_judges_the_message_as_the_change_before_it_left_it():
