@@ -6,6 +6,7 @@ whatever host the request came in on. URLs under /feeds/ (samenhuis/urls.py).
 """
 
 import copy
+import re
 
 from django.contrib.syndication.views import Feed
 from django.urls import path, reverse
@@ -16,6 +17,9 @@ from wagtail.models import Site
 from .models import MagazineArticlePage, MagazineIndexPage, PracticeIndexPage, PracticePage
 
 FEED_LENGTH = 30
+# Characters XML 1.0 cannot hold (text pasted from a word processor can bring \x0b or \x0c):
+# one of them in one practice would otherwise take the whole feed down.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 app_name = "feeds"
 
@@ -34,6 +38,14 @@ class PageFeed(Feed):
         feed.request = request
         feed.site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
         return Feed.__call__(feed, request, *args, **kwargs)
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        for values in (feed.feed, *feed.items):
+            for name, value in values.items():
+                if isinstance(value, str):
+                    values[name] = NOT_IN_XML.sub(" ", value)
+        return feed
 
     def root_url(self) -> str:
         return self.site.root_url if self.site else self.request.build_absolute_uri("/").rstrip("/")

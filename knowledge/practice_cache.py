@@ -47,10 +47,11 @@ _PRACTICE_SIGNALS = {
     "delete": post_delete,
     "published": page_published,
     "unpublished": page_unpublished,
-    "moved": post_page_move,
 }
 for _name, _signal in _PRACTICE_SIGNALS.items():
     _signal.connect(PRACTICES.bump, sender=PracticePage, dispatch_uid=f"practices-{_name}")
+# Any move: moving the listing or a section above it (into a members-only part, say) moves practices.
+post_page_move.connect(PRACTICES.bump, dispatch_uid="practices-moved")
 for _model in (PageViewRestriction, Organisation):
     post_save.connect(PRACTICES.bump, sender=_model, dispatch_uid=f"practices-save-{_model.__name__}")
     post_delete.connect(PRACTICES.bump, sender=_model, dispatch_uid=f"practices-delete-{_model.__name__}")

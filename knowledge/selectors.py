@@ -45,6 +45,7 @@ CARD_FIELDS = (
 LIVE_LIST_LENGTH = 5
 RELATED_PRACTICES = 3
 PRACTICES_PER_PAGE = 12
+MAX_PAGE = 10_000  # a larger number (one that overflows the database's integers) shows the last page
 
 
 class PracticeOrder:
@@ -96,9 +97,9 @@ def practice_cards(practices) -> list[PracticePage]:
 
 
 def _cards_by_ids(ids: list[int]) -> list[PracticePage]:
-    """The live practices with these ids, in this order, as cards: a remembered id of a practice
-    unpublished or deleted since is left out."""
-    by_id = PracticePage.objects.live().select_related("house").only(*CARD_FIELDS).in_bulk(ids)
+    """The live, public practices with these ids, in this order, as cards: a remembered id of a
+    practice unpublished, deleted or restricted since is left out."""
+    by_id = PracticePage.objects.live().public().select_related("house").only(*CARD_FIELDS).in_bulk(ids)
     return practice_cards(by_id[pk] for pk in ids if pk in by_id)
 
 
@@ -150,7 +151,7 @@ def practice_page(filters: PracticeFilters, number) -> Page:
     pages through the sort made the database copy every matching row (docs/performance.md).
     """
     try:
-        number = max(1, int(number))
+        number = min(max(1, int(number)), MAX_PAGE)  # beyond: the last page, as for any number past the end
     except (TypeError, ValueError):
         number = 1
     count, number, ids = practice_cache.remembered(

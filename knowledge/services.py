@@ -6,6 +6,7 @@ Publishing is only ever done by Wagtail when an editor approves. See docs/knowle
 """
 
 import html
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
 from django.utils.html import escape, strip_tags
+from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, WorkflowState
 from wagtail.users.models import UserProfile
@@ -92,6 +94,12 @@ def _documents_store(*, user, title: str, files: list[UploadedFile]) -> list:
     return documents
 
 
+def _free_slug(parent, base: str) -> str:
+    taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    candidates = itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
+    return next(slug for slug in candidates if slug not in taken)
+
+
 def _apply(page: PracticePage, data: PracticeData) -> None:
     page.title = data.title
     page.summary = data.summary
@@ -138,6 +146,8 @@ def practice_submit(*, user, data: PracticeData, attachments: list[UploadedFile]
     index = practice_index()
     page = PracticePage(live=False, owner=user, submitted_by=user)
     _apply(page, data)
+    if not slugify(data.title, allow_unicode=True):  # "???" or emoji only: Wagtail would make no address
+        page.slug = _free_slug(index, "praktijk")
     page.attachments = [
         PracticeAttachment(document=document, sort_order=position)
         for position, document in enumerate(_documents_store(user=user, title=data.title, files=attachments))

@@ -39,7 +39,11 @@ def file_is_what_its_name_says(uploaded) -> bool:
                     names = set(archive.namelist())
                     if extension in ZIP_MEMBERS:
                         return "[Content_Types].xml" in names and ZIP_MEMBERS[extension] in names
-                    return "mimetype" in names and archive.read("mimetype").strip() == ODF_MIMETYPES[extension]
+                    if "mimetype" not in names:
+                        return False
+                    # Read only the first bytes: a "mimetype" entry that unpacks to gigabytes is not read whole.
+                    with archive.open("mimetype") as entry:
+                        return entry.read(100).strip() == ODF_MIMETYPES[extension]
             except (zipfile.BadZipFile, KeyError, OSError):
                 return False
         return False

@@ -106,3 +106,15 @@ def test_feeds_are_advertised_on_the_magazine_and_the_practice_listing(client, p
         for url in feeds:
             assert f'rel="alternate" type="application/{"atom" if "atom" in url else "rss"}+xml"' in html
             assert f'href="{url}"' in html
+
+
+@pytest.mark.parametrize("url", FEEDS["practices"])
+def test_a_control_character_pasted_into_a_practice_does_not_take_the_feed_down(client, practices, url):
+    practice = PracticePage.objects.get(pk=practices[0].pk)
+    practice.title = "Met\x0bcontroleteken"
+    practice.summary = "Tekst met\x0ceen pagina-einde uit een tekstverwerker."
+    practice.save_revision().publish()
+
+    feed = parse(client, url)
+
+    assert "Met controleteken" in [entry.title for entry in feed.entries]

@@ -1,10 +1,18 @@
 """The remembered practice lists (knowledge/practice_cache.py) follow every change at once."""
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from community.models import Municipality
 from community.services.places import organisation_areas_set
-from knowledge.models import LifeDomain, PracticePage
+from knowledge.models import (
+    HomePage,
+    LifeDomain,
+    LifeDomainPage,
+    PracticeIndexPage,
+    PracticePage,
+    StandardPage,
+)
 from tests.factories import OrganisationFactory
 from tests.knowledge.test_practices import practice_add, titles
 
@@ -56,3 +64,18 @@ def test_related_practices_follow_a_new_publication(client, index):
     assert client.get(first.url).context["related_practices"] == []
     practice_add(index, "Buurtfeest", domains=["gezondheid"])
     assert [page.title for page in client.get(first.url).context["related_practices"]] == ["Buurtfeest"]
+
+
+def test_moving_the_listing_into_a_members_only_section_takes_its_practices_off_public_pages(client, index):
+    knowledge = StandardPage.objects.get(slug="kennis")
+    domain = LifeDomain.objects.get(slug="gezondheid")
+    knowledge.add_child(instance=LifeDomainPage(title="Gezondheid", slug="gezondheid", life_domain=domain, intro="x"))
+    practice_add(index, "Interne praktijk", domains=["gezondheid"])
+    intern = HomePage.objects.get().add_child(instance=StandardPage(title="Intern", slug="intern"))
+    PageViewRestriction.objects.create(page=intern, restriction_type=PageViewRestriction.LOGIN)
+    assert "Interne praktijk" in client.get("/kennis/gezondheid/").content.decode()  # remembered now
+
+    PracticeIndexPage.objects.get(pk=index.pk).move(intern, pos="last-child")
+
+    assert "Interne praktijk" not in client.get("/kennis/gezondheid/").content.decode()
+    assert "Interne praktijk" not in client.get("/").content.decode()

@@ -313,3 +313,13 @@ def test_filter_options_are_escaped(client, index):
     html = client.get(LISTING, {"thema": "zorg"}).content.decode()
     assert '<option value="zorg" selected>Zorg &amp; &lt;b&gt;taal&lt;/b&gt;</option>' in html
     assert "<b>taal</b>" not in html
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "1000000000000000000", "-99999999999999999999"])
+def test_a_huge_page_number_shows_a_page_not_an_error(client, index, number):
+    practice_add(index, "Enige praktijk", domains=["gezondheid"])
+
+    response = client.get("/kennis/praktijken/", {"pagina": number})
+
+    assert response.status_code == 200
+    assert titles(response) == ["Enige praktijk"]

@@ -2,6 +2,7 @@
 Wagtail (request changes, approve, reject), the submitter is told and sees the status."""
 
 import io
+import tracemalloc
 import zipfile
 
 import pytest
@@ -12,6 +13,7 @@ from wagtail.models import WorkflowState
 
 from community.demo import editors_group_ensure
 from community.models import Membership, Municipality, Notification
+from knowledge.forms.submission import file_is_what_its_name_says
 from knowledge.models import LifeDomain, PracticeIndexPage, PracticePage, StandardPage, TargetGroup, Theme
 from knowledge.review import SubmissionStatus, practice_workflow_ensure, submission_status
 from knowledge.services import rich_text_to_text, text_to_rich_text
@@ -323,3 +325,50 @@ def test_too_large_and_too_many_files_are_refused(client, coordinator, house, pr
     response = client.post(SHARE_URL, form_data(house, attachments=[pdf(f"{n}.pdf") for n in range(4)]))
     assert list(response.context["form"].errors) == ["attachments"]
     assert not PracticePage.objects.exists()
+
+
+def test_attachments_are_readable_as_their_practice(
+    client, coordinator, house, editor, practice_index, django_capture_on_commit_callbacks
+):
+    page = submit(
+        client, coordinator, house, django_capture_on_commit_callbacks, attachments=[pdf("gezin-janssens.pdf")]
+    )
+    document = page.attachments.get().document
+    address = f"/documenten/{document.id}/{document.filename}"
+
+    assert client.get(address).status_code == 200  # the submitter
+    client.force_login(editor)
+    assert client.get(address).status_code == 200  # who reviews it
+    client.force_login(UserFactory())
+    assert client.get(address).status_code == 404  # another member, while it is in review
+    client.logout()
+    assert client.get(address).status_code == 404
+
+    page.get_latest_revision().publish()
+    assert client.get(address).status_code == 200  # published: as public as the practice
+
+
+@pytest.mark.parametrize("title", ["???", "😀😀"])
+def test_a_title_without_letters_still_gets_an_address(
+    client, coordinator, house, practice_index, django_capture_on_commit_callbacks, title
+):
+    first = submit(client, coordinator, house, django_capture_on_commit_callbacks, title=title)
+    second = submit(client, coordinator, house, django_capture_on_commit_callbacks, title=title)
+
+    assert (first.slug, second.slug) == ("praktijk", "praktijk-2")
+    assert first.title == title
+
+
+def test_an_odt_whose_mimetype_entry_unpacks_huge_is_checked_without_unpacking_it():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("mimetype", b"\0" * (50 * 1024 * 1024))
+    tracemalloc.start()
+    try:
+        accepted = file_is_what_its_name_says(SimpleUploadedFile("verslag.odt", buffer.getvalue()))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert not accepted
+    assert peak < 5 * 1024 * 1024
