@@ -1,4 +1,5 @@
-"""Editors manage the taxonomy in the CMS as snippets, grouped under one menu (knowledge/taxonomy.py)."""
+"""The knowledge app in the CMS: the taxonomy as snippets under one menu (knowledge/taxonomy.py),
+review workflows for new listings, and who may download a submitted practice's attachments."""
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
