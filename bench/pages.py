@@ -23,14 +23,12 @@ Pages are added with treebeard's `add_child` (no revisions, search indexing off)
 
 import argparse
 import datetime
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, django_ready
+
 DEFAULT_DB = ROOT / "var" / "bench-pages.sqlite3"
 
 
@@ -44,23 +42,11 @@ def parse_args():
 
 
 def setup(args):
-    sys.path.insert(0, str(ROOT))
-    if not os.environ.get("DATABASE_URL"):
-        if DEFAULT_DB.exists() and not args.reuse:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{DEFAULT_DB}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{DEFAULT_DB}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "samenhuis.settings.test"
-    os.environ.setdefault("SAMENHUIS_TEST_MEDIA", str(ROOT / "var" / "bench-media"))
-    import django
-
-    django.setup()
+    django_ready(DEFAULT_DB, keep=args.reuse)
     from django.conf import settings
-    from django.core.management import call_command
 
     # Not setup_test_environment(): its instrumented template rendering would double the times.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    call_command("migrate", verbosity=0)
 
 
 def seed(practice_count: int, article_count: int) -> None:

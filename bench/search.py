@@ -22,15 +22,13 @@ matches costs at the least, one statement at a time (docs/performance.md, docs/s
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, django_ready
+
 DEFAULT_DB = ROOT / "var" / "bench-search.sqlite3"
 
 SUBJECTS = [
@@ -147,19 +145,7 @@ def parse_args():
 
 
 def setup():
-    sys.path.insert(0, str(ROOT))
-    if not os.environ.get("DATABASE_URL"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DEFAULT_DB}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{DEFAULT_DB}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "samenhuis.settings.test"
-    os.environ.setdefault("SAMENHUIS_TEST_MEDIA", str(ROOT / "var" / "bench-media"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_ready(DEFAULT_DB)
 
 
 class Vocabulary:
