@@ -29,6 +29,21 @@ def event_publish(*, title="Netwerknamiddag Kempen", starts_in=timedelta(days=10
     return EventPage.objects.get(pk=event.pk)
 
 
+def meeting_plan(group, facilitator, *, title="Intervisie", hours=1):
+    """A meeting of the group in three days, online, planned by its facilitator."""
+    from events import services
+
+    start = timezone.now() + timedelta(days=3)
+    return services.meeting_create(
+        group=group,
+        by=facilitator,
+        title=title,
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        online_url="https://meet.jit.si/kempen",
+    )
+
+
 @pytest.fixture
 def make_event(db):
     return event_publish

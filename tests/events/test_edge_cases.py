@@ -29,7 +29,7 @@ from events.models import (
 )
 from events.organisers import ORGANISERS_GROUP
 from search.models import SearchEntry
-from tests.events.conftest import event_publish
+from tests.events.conftest import event_publish, meeting_plan
 from tests.events.test_event_pages import _material
 from tests.factories import OrganisationFactory, UserFactory, group_add_member, group_create
 from tests.support.concurrency import run_together
@@ -161,15 +161,8 @@ def test_a_new_event_can_be_previewed_before_it_is_saved():
 def test_a_meeting_date_out_of_range_is_a_form_error_on_create_and_on_edit(client, moment):
     facilitator = UserFactory()
     group = group_create(facilitator=facilitator, name="Kempen", visibility=IntervisionGroup.Visibility.OPEN)
-    start = timezone.now() + timedelta(days=3)
-    meeting = services.meeting_create(
-        group=group,
-        by=facilitator,
-        title="Intervisie",
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
-        online_url="https://meet.jit.si/kempen",
-    )
+    meeting = meeting_plan(group, facilitator)
+    start = meeting.starts_at
     client.force_login(facilitator)
     form = {"title": "Intervisie", "starts_at": moment, "ends_at": moment, "online_url": "https://meet.jit.si/x"}
 
@@ -200,15 +193,7 @@ def test_people_who_left_a_group_are_no_longer_shown_on_its_meetings(client):
     newcomer = UserFactory()
     group = group_create(facilitator=facilitator, name="Kempen", visibility=IntervisionGroup.Visibility.OPEN)
     group_add_member(group, leaver)
-    start = timezone.now() + timedelta(days=3)
-    meeting = services.meeting_create(
-        group=group,
-        by=facilitator,
-        title="M",
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
-        online_url="https://meet.jit.si/kempen",
-    )
+    meeting = meeting_plan(group, facilitator)
     services.meeting_respond(meeting=meeting, person=leaver, answer="yes")
     services.meeting_respond(meeting=meeting, person=facilitator, answer="yes")
     community_services.group_member_remove(actor=facilitator, group=group, person=leaver)

@@ -24,6 +24,7 @@ from events.models import (
     RegistrationQuestion,
 )
 from events.pdf import pdf_render
+from tests.events.conftest import meeting_plan
 from tests.factories import OrganisationFactory, UserFactory, group_add_member, group_create
 
 pytestmark = pytest.mark.django_db
@@ -181,15 +182,7 @@ def test_personal_feed_is_secret_revocable_and_regenerable(client, make_event):
     group = group_create(name="Intervisie Kempen")
     group_add_member(group, person)
     facilitator = group.memberships.get(role="facilitator").person
-    start = timezone.now() + timedelta(days=3)
-    meeting = services.meeting_create(
-        group=group,
-        by=facilitator,
-        title="Intervisiemoment",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        online_url="https://meet.jit.si/kempen",
-    )
+    meeting = meeting_plan(group, facilitator, title="Intervisiemoment", hours=2)
 
     client.force_login(person)
     client.post("/agenda/mijn/kalender/", {"action": "regenerate"})
