@@ -15,6 +15,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from samenhuis.channel_layer import RedisPubSubChannelLayer, RedisUnavailable
 from search.backends import get_search_backend
 
 CHECK_TIMEOUT_SECONDS = 3.0
@@ -33,10 +34,14 @@ async def check_database() -> str:
 
 
 async def check_channel_layer() -> str:
-    """A real round trip: send to a fresh channel and receive the same token back."""
+    """A real round trip: send to a fresh channel and receive the same token back. While the
+    layer already knows that this process lost Redis (samenhuis/channel_layer.py), it says so at
+    once instead: the sockets of this process hear nothing until it is back."""
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("no channel layer configured")
+    if isinstance(layer, RedisPubSubChannelLayer) and (lost_seconds := layer.redis_lost_seconds()) is not None:
+        raise RedisUnavailable(f"the channel layer lost Redis {lost_seconds:.0f} s ago")
     channel = await layer.new_channel("healthz.")
     token = secrets.token_hex(8)
     await layer.send(channel, {"type": "healthz.ping", "token": token})
@@ -72,7 +77,9 @@ async def _run(check) -> dict:
     except Exception as error:
         # Every failure is reported, none raised. The public answer names the kind of failure
         # only; host names and details go to the log.
-        logger.warning("Health check %s failed", check.__name__, exc_info=True)
+        # A known outage needs no traceback: the channel layer logged when it began.
+        known = isinstance(error, RedisUnavailable)
+        logger.warning("Health check %s failed: %s", check.__name__, error, exc_info=not known)
         return {"status": "down", "error": type(error).__name__}
     return {"status": "up", "backend": detail}
 

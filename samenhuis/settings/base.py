@@ -111,8 +111,9 @@ if REDIS_URL:
             # hands it to its own sockets, instead of once per socket through Redis (bench/chat.py:
             # the per-socket layer could not keep up with 50 posts/s to 200 sockets). Nothing is
             # kept for a process that is not listening; the database is the record and clients
-            # fill any gap with a sync (docs/realtime.md).
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # fill any gap with a sync (docs/realtime.md). Our subclass logs a Redis outage in two
+            # warnings instead of a traceback a second, and tells /healthz (samenhuis/channel_layer.py).
+            "BACKEND": "samenhuis.channel_layer.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "samenhuis"},
         }
     }
