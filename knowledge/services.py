@@ -180,6 +180,10 @@ def practice_resubmit(
             for position, document in enumerate(_documents_store(user=user, title=data.title, files=attachments))
         ),
     ]
+    # The practice was never published (can_edit_submission), so its row may hold the submission
+    # as the first one did: the reference index then knows the new attachments, and the reviewers,
+    # who may edit the page, can open them (samenhuis/documents.py); nobody else can.
+    draft.save()
     draft.save_revision(user=user, log_action=True)
     state = page.current_workflow_state
     if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:

@@ -1,14 +1,14 @@
-"""The knowledge app in the CMS: the taxonomy as snippets under one menu (knowledge/taxonomy.py),
-review workflows for new listings, and who may download a submitted practice's attachments."""
+"""The knowledge app in the CMS: the taxonomy as snippets under one menu (knowledge/taxonomy.py) and
+review workflows for new listings. Who may download a practice's attachments is the rule for every
+document (samenhuis/documents.py)."""
 
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import magazine_workflow, review
-from .models import LifeDomain, MagazineIndexPage, Pillar, PracticeIndexPage, PracticePage, TargetGroup, Theme
+from .models import LifeDomain, MagazineIndexPage, Pillar, PracticeIndexPage, TargetGroup, Theme
 
 
 class TermViewSet(SnippetViewSet):
@@ -57,21 +57,3 @@ def _workflows_for_new_sections(request, page):
         magazine_workflow.magazine_workflow_ensure()
     elif specific is PracticeIndexPage:
         review.practice_workflow_ensure()
-
-
-@hooks.register("before_serve_document")
-def contributions_as_their_practice(document, request):
-    """A submitted practice's attachments are readable as the practice is: once it is live, by
-    whom its view restrictions let in; before that (in review, rejected, unpublished) only by
-    its submitter and by whom may edit it. Their addresses are guessable (a sequential id and
-    the uploader's file name)."""
-    pages = list(PracticePage.objects.filter(attachments__document=document).distinct())
-    if not pages:
-        return None
-    user = request.user
-    for page in pages:
-        if page.live and all(restriction.accept_request(request) for restriction in page.get_view_restrictions()):
-            return None
-        if user.is_authenticated and (page.submitted_by_id == user.pk or page.permissions_for_user(user).can_edit()):
-            return None
-    raise Http404

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.storage import storages
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("SAMENHUIS_CHROMIUM", "/usr/bin/chromium"))
@@ -46,6 +47,23 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def private_media(tmp_path, monkeypatch):
+    """Files behind a permission check (samenhuis/files.py) of one test, in a directory of its own.
+    The model fields hold the private storage itself, so its location is changed in place."""
+    storage = storages["private"]
+    root = tmp_path / "private"
+
+    def forget_location():
+        for cached in ("base_location", "location"):
+            storage.__dict__.pop(cached, None)
+
+    monkeypatch.setattr(storage, "_location", str(root))
+    forget_location()
+    yield root
+    forget_location()  # monkeypatch puts the old location back after this
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samenhuis.files import private_storage
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -105,7 +107,8 @@ class Profile(models.Model):
     expertise = models.ManyToManyField(
         "knowledge.LifeDomain", blank=True, related_name="experts", verbose_name=_("expertise")
     )
-    avatar = models.ImageField(_("photo"), upload_to=avatar_upload_to, blank=True)
+    # Served only by community.views.people.member_avatar, after the visibility check.
+    avatar = models.ImageField(_("photo"), upload_to=avatar_upload_to, storage=private_storage, blank=True)
     visibility = models.CharField(
         _("who may see my profile"), max_length=12, choices=Visibility.choices, default=Visibility.MEMBERS
     )

@@ -11,12 +11,14 @@ Two counters per room, both gap-free and both advanced in the transaction that w
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Files behind the room's check (samenhuis/files.py); the name stays importable from here for 0003_rooms.
+from samenhuis.files import private_storage
 
 from .groups import IntervisionGroup
 
@@ -207,14 +209,6 @@ class Reaction(models.Model):
 
     def __str__(self):
         return f"{self.emoji} on {self.message}"
-
-
-def private_storage():
-    """Attachments live outside MEDIA_ROOT: no URL serves them; a view checks who asks.
-
-    A callable, so migrations name it instead of freezing one settings file's directory.
-    """
-    return storages["private"]
 
 
 def attachment_upload_to(instance, filename):

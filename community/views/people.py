@@ -13,12 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from samenhuis.files import private_file_response
 
 from .. import permissions, services
 from ..forms.accounts import ProfileForm
@@ -118,12 +119,11 @@ def member_avatar(request, pk):
     profile = selectors.member_profile(viewer=request.user, user_id=pk, details=False)
     if profile is None or not profile.avatar:
         raise Http404
-    try:
-        photo = profile.avatar.storage.open(profile.avatar.name, "rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    content_type = mimetypes.guess_type(profile.avatar.name)[0] or "application/octet-stream"
-    response = FileResponse(photo, content_type=content_type)
-    patch_cache_control(response, private=True, max_age=AVATAR_MAX_AGE)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        request,
+        profile.avatar,
+        filename=profile.avatar.name.rsplit("/", 1)[-1],
+        content_type=mimetypes.guess_type(profile.avatar.name)[0] or "application/octet-stream",
+        attachment=False,
+        cache_control=f"private, max-age={AVATAR_MAX_AGE}",
+    )

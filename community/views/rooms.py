@@ -12,11 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from samenhuis.files import private_file_response
 
 from .. import permissions, services
 from ..forms.rooms import EditForm, MessageForm, MuteForm, NotifyForm, ReactForm, ReportForm
@@ -343,12 +345,14 @@ def room_attachment(request, room, access, pk, name):
     attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk, message__room=room)
     if attachment.message.is_removed and not access.can_moderate:
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    return private_file_response(
+        request,
+        attachment.file,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+        attachment=True,
+        cache_control="private, no-store",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _back_to(message) -> str:

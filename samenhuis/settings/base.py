@@ -187,17 +187,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (samenhuis/files.py, docs/operations.md "Files"): MEDIA_ROOT holds only what anyone may
+# see (CMS images, organisation logos); files behind a permission check (Wagtail documents, profile
+# photos, room attachments) live in PRIVATE_MEDIA_ROOT, which no URL serves.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "samenhuis.files.UploadStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    # Room attachments: no URL serves this directory; a view checks who may read the room.
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
+# Whether this process answers MEDIA_URL itself (development, or a machine without a proxy).
+SAMENHUIS_SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+# How checked views send a private file: streamed by Python, or handed to the proxy.
+SENDFILE_BACKEND = "samenhuis.files"
+SAMENHUIS_PRIVATE_FILES_SENDFILE = env_choice(
+    "PRIVATE_FILES_SENDFILE", "", {"", "X-ACCEL-REDIRECT", "X-SENDFILE"}
+).lower()
+SAMENHUIS_PRIVATE_FILES_INTERNAL_URL = env_str("PRIVATE_FILES_INTERNAL_URL", "/_private/")
+# Documents only through /documenten/, whose checks (samenhuis/documents.py) every request passes.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samenhuis <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

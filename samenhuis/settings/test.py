@@ -24,9 +24,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 # Uploads in tests land in a directory of their own, never among the development media.
 MEDIA_ROOT = env_str("SAMENHUIS_TEST_MEDIA", str(VAR_DIR / "test-media"))
+PRIVATE_MEDIA_ROOT = f"{MEDIA_ROOT}-private"
 STORAGES = {
     **STORAGES,
-    "private": {**STORAGES["private"], "OPTIONS": {"location": f"{MEDIA_ROOT}-private", "base_url": None}},
+    "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None}},
 }
 
 # Each test process keeps its own cache, so rate-limit counters never leak between runs

@@ -24,10 +24,10 @@ Visibility = Profile.Visibility
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Uploads of these tests land in a directory of their own."""
+def media(settings, tmp_path, private_media):
+    """Uploads of these tests land in directories of their own; photos are private uploads."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    return Path(settings.MEDIA_ROOT)
+    return private_media
 
 
 def image_bytes(image_format="PNG", size=(600, 450), **save_options) -> bytes:

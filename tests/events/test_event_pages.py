@@ -249,6 +249,37 @@ def test_materials_text_is_extracted_and_attendees_only_files_are_404_to_others(
     assert client.get(private_document.url).status_code == 404
 
 
+@pytest.mark.parametrize("audience", [EventMaterial.Audience.ATTENDEES, EventMaterial.Audience.PUBLIC])
+def test_material_added_in_a_draft_is_served_only_once_the_event_is_published(client, make_event, audience):
+    """An organiser uploads slides to a published event and saves a draft: the file is the
+    draft's, readable by its uploader only, until the event is published with it."""
+    organiser, attendee, outsider = UserFactory(), UserFactory(), UserFactory()
+    event = make_event(starts_in=timedelta(days=-1))
+    Registration.objects.create(event=event, person=attendee, status=Registration.Status.CONFIRMED)
+    document = Document.objects.create(
+        title="Slides",
+        file=ContentFile(pdf_render(title="Slides", paragraphs=["Kempen"]), name="slides-kempen.pdf"),
+        uploaded_by_user=organiser,
+    )
+    draft = event.get_latest_revision_as_object()
+    draft.materials.add(
+        EventMaterial(kind=EventMaterial.Kind.PRESENTATION, title="Slides", document=document, audience=audience)
+    )
+    revision = draft.save_revision(user=organiser)
+
+    def status(person) -> int:
+        if person is None:
+            client.logout()
+        else:
+            client.force_login(person)
+        return client.get(document.url).status_code
+
+    assert [status(person) for person in (None, outsider, attendee, organiser)] == [404, 404, 404, 200]
+    revision.publish()
+    public = audience == EventMaterial.Audience.PUBLIC
+    assert [status(person) for person in (None, outsider, attendee)] == [200 if public else 404] * 2 + [200]
+
+
 def test_meetings_are_for_members_and_secret_groups_are_invisible(client):
     facilitator, member, outsider = UserFactory(), UserFactory(), UserFactory()
     group = group_create(facilitator=facilitator, name="Kempen", visibility=IntervisionGroup.Visibility.SECRET)

@@ -11,11 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from community.demo import editors_group_ensure
 from community.models import Membership, Municipality, Notification
 from knowledge.forms.submission import file_is_what_its_name_says
-from knowledge.models import LifeDomain, PracticeIndexPage, PracticePage, StandardPage, TargetGroup, Theme
-from knowledge.review import SubmissionStatus, practice_workflow_ensure, submission_status
+from knowledge.models import LifeDomain, PracticePage, TargetGroup, Theme
+from knowledge.review import SubmissionStatus, submission_status
 from knowledge.services import rich_text_to_text, text_to_rich_text
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -23,37 +22,6 @@ pytestmark = pytest.mark.django_db
 
 SHARE_URL = "/kennis/delen/"
 MINE_URL = "/kennis/mijn-bijdragen/"
-
-
-@pytest.fixture
-def practice_index():
-    index = PracticeIndexPage.objects.first()
-    if index is None:
-        index = PracticeIndexPage(title="Praktijken", slug="praktijken")
-        StandardPage.objects.get(slug="kennis").add_child(instance=index)
-    practice_workflow_ensure()
-    return index
-
-
-@pytest.fixture
-def house():
-    return OrganisationFactory(
-        name="Huis van het Kind Geel", municipalities=[Municipality.objects.get(nis_code="13008")]
-    )
-
-
-@pytest.fixture
-def coordinator(house):
-    person = UserFactory(email="an@huis-geel.test", profile="An Peeters")
-    Membership.objects.create(person=person, organisation=house, role=Membership.Role.COORDINATOR)
-    return person
-
-
-@pytest.fixture
-def editor(practice_index):
-    person = UserFactory(email="sofie@redactie.test", profile="Sofie Redactie")
-    person.groups.add(editors_group_ensure())
-    return person
 
 
 def form_data(house, **overrides):
