@@ -488,40 +488,101 @@ def _moderators(room: Room) -> list[User]:
 
 
 @transaction.atomic
-def room_message_hide(*, actor: User, message: Message, hidden: bool, note: str = "") -> Message:
-    """Moderators hide a message from readers (and show it again); reports on it are settled."""
+def room_message_hide(*, actor: User, message: Message, hidden: bool, note: str = "", signed: bool = False) -> Message:
+    """Moderators hide a message from readers (and show it again); reports on it are settled and
+    their reporters told (`_reporters_tell`)."""
     room, message = _lock_message(message)
     _require(_access(actor, room).can_moderate)
     if hidden == message.is_hidden:
         return message
     now = timezone.now()
+    note = _note(note)
     ModerationAction.objects.create(
         room=room,
         actor=actor,
         verb=Verb.HIDDEN if hidden else Verb.UNHIDDEN,
         message=message,
         subject=message.author,
-        note=_note(note),
+        note=note,
     )
     if hidden:
-        Report.objects.filter(message=message, outcome=Report.Outcome.OPEN).update(
-            outcome=Report.Outcome.HIDDEN, resolved_at=now, resolved_by=actor
+        settled = Report.objects.filter(message=message, outcome=Report.Outcome.OPEN)
+        reporter_ids = list(settled.values_list("reporter_id", flat=True))
+        settled.update(outcome=Report.Outcome.HIDDEN, resolved_at=now, resolved_by=actor)
+        _reporters_tell(
+            message=message,
+            reporter_ids=reporter_ids,
+            outcome=Report.Outcome.HIDDEN,
+            note=note,
+            by=actor if signed else None,
         )
     return _change(room, message, hidden_at=now if hidden else None, hidden_by=actor if hidden else None)
 
 
 @transaction.atomic
-def room_report_dismiss(*, actor: User, report: Report, note: str = "") -> Report:
+def room_report_dismiss(*, actor: User, report: Report, note: str = "", signed: bool = False) -> Report:
     access = _access(actor, report.message.room)
     _require(access.can_moderate)
     if report.outcome != Report.Outcome.OPEN:
         return report
+    note = _note(note)
     report.outcome, report.resolved_at, report.resolved_by = Report.Outcome.DISMISSED, timezone.now(), actor
     report.save(update_fields=["outcome", "resolved_at", "resolved_by"])
     ModerationAction.objects.create(
-        room=report.message.room, actor=actor, verb=Verb.DISMISSED, message=report.message, note=_note(note)
+        room=report.message.room, actor=actor, verb=Verb.DISMISSED, message=report.message, note=note
+    )
+    _reporters_tell(
+        message=report.message,
+        reporter_ids=[report.reporter_id],
+        outcome=Report.Outcome.DISMISSED,
+        note=note,
+        by=actor if signed else None,
     )
     return report
+
+
+def _reporters_tell(*, message: Message, reporter_ids: list, outcome: str, note: str, by: User | None) -> None:
+    """Who reported a message hears what the moderators decided, with their note: in-app, and by
+    e-mail when offline unless they silenced the room (the same preference as for mentions). The
+    moderator is named only when they chose to sign (`by`); reporters who can no longer read the
+    room hear nothing of it."""
+    room = message.room
+    reporters = permissions.room_readers(room).filter(pk__in=[pk for pk in reporter_ids if pk]).only("pk", "email")
+    if not reporters:
+        return
+    values = {"room": room.name, "moderator": by.display_name if by else ""}
+    if outcome == Report.Outcome.HIDDEN:
+        text = (
+            _("%(moderator)s, moderator of %(room)s, hid the message you reported.")
+            if by
+            else _("The moderators of %(room)s hid the message you reported.")
+        ) % values
+    else:
+        text = (
+            _("%(moderator)s, moderator of %(room)s, looked at the message you reported and left it visible.")
+            if by
+            else _("The moderators of %(room)s looked at the message you reported and left it visible.")
+        ) % values
+    if note:
+        text += " " + _("Their note: “%(note)s”") % {"note": Truncator(note).chars(150)}
+    silenced = set(
+        RoomMember.objects.filter(room=room, notify=RoomMember.Notify.NOTHING).values_list("person_id", flat=True)
+    )
+    url = message.get_absolute_url()
+    for person in reporters:
+        notification_create(recipient=person, text=text, url=url)
+        if person.pk not in silenced and not selectors.is_online(person.pk):
+            mail_send_on_commit(
+                to=[person.email],
+                template="report_outcome",
+                context={
+                    "room": room,
+                    "hidden": outcome == Report.Outcome.HIDDEN,
+                    "note": note,
+                    "by": by,
+                    "url": absolute_url(url),
+                },
+            )
 
 
 @transaction.atomic

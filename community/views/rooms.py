@@ -289,7 +289,13 @@ def room_message_report(request, room, access, seq):
 def room_message_hide(request, room, access, seq):
     message = selectors.message_for_seq(room, seq)
     hidden = request.POST.get("hidden") == "1"
-    services.room_message_hide(actor=request.user, message=message, hidden=hidden, note=request.POST.get("note", ""))
+    services.room_message_hide(
+        actor=request.user,
+        message=message,
+        hidden=hidden,
+        note=request.POST.get("note", ""),
+        signed=request.POST.get("signed") == "1",
+    )
     messages.success(request, _("The message is hidden.") if hidden else _("The message is visible again."))
     return redirect((request.POST.get("next") == "moderation" and reverse("community:moderation")) or _back_to(message))
 
@@ -387,7 +393,12 @@ def moderation(request):
 def report_dismiss(request, pk):
     report = get_object_or_404(Report.objects.select_related("message__room__group"), pk=pk)
     try:
-        services.room_report_dismiss(actor=request.user, report=report, note=request.POST.get("note", ""))
+        services.room_report_dismiss(
+            actor=request.user,
+            report=report,
+            note=request.POST.get("note", ""),
+            signed=request.POST.get("signed") == "1",
+        )
     except Room.DoesNotExist:
         raise Http404 from None
     messages.success(request, _("The report has been dismissed."))
