@@ -22,7 +22,10 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
+from samenhuis import websocket
 from samenhuis.routing import websocket_urlpatterns
+
+websocket.daphne_close_with_codes()
 
 application = ProtocolTypeRouter(
     {

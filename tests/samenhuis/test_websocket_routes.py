@@ -1,6 +1,8 @@
 """What every websocket path shares, whatever consumer serves it (docs/realtime.md): a path no
-route knows is refused cleanly. Through the real ASGI application, and through a real Daphne."""
+route knows is refused cleanly, and a frame is refused with a typed error or close 1009 at any
+size. Through the real ASGI application, and through a real Daphne where Daphne decides."""
 
+import json
 import logging
 
 import pytest
@@ -12,6 +14,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as websocket_connect
 
 from samenhuis.asgi import application
+from tests.community.rooms import thematic_room
 from tests.factories import UserFactory
 from tests.support.servers import DaphneServer
 
@@ -26,6 +29,8 @@ UNKNOWN_PATHS = [
     "/elders/",
     "/ws/rooms/1%0A/",
 ]
+MAX_FRAME_BYTES = 64 * 1024
+DAPHNE_MAX_BYTES = 1024 * 1024  # Daphne's --websocket-max-message-size and --websocket-max-frame-size
 
 
 def session_cookie(user) -> str:
@@ -75,7 +80,7 @@ async def test_a_room_number_too_large_for_the_database_is_not_found():
     await communicator.disconnect()
 
 
-# Through a real Daphne: the handshake answer is Daphne's.
+# Through a real Daphne: the handshake answer and the frame size limits are Daphne's.
 
 
 @pytest.fixture
@@ -105,6 +110,13 @@ def close_code(socket) -> int:
     return closed.value.rcvd.code if closed.value.rcvd is not None else 1006
 
 
+def next_answer(socket) -> dict:
+    """The next frame that is not a presence update."""
+    while (frame := json.loads(socket.recv(timeout=10)))["type"] == "presence":
+        pass
+    return frame
+
+
 def test_daphne_closes_an_unknown_path_with_4404_without_an_error_in_the_log(daphne):
     for path in ("/ws/rooms/abc/", "/ws/rooms/12/extra/"):
         with open_socket(daphne, path) as socket:
@@ -112,3 +124,35 @@ def test_daphne_closes_an_unknown_path_with_4404_without_an_error_in_the_log(dap
     output = daphne.output()
     assert "Traceback" not in output and " ERROR " not in output, output
     assert output.count("Not Found (websocket)") == 2, output
+
+
+@pytest.mark.parametrize(
+    ("size", "refusal"),
+    [
+        (MAX_FRAME_BYTES + 1, "frame_too_large"),
+        (DAPHNE_MAX_BYTES, "frame_too_large"),
+        (DAPHNE_MAX_BYTES + 1, 1009),
+        (4 * 1024 * 1024, 1009),
+    ],
+)
+def test_every_oversized_frame_gets_frame_too_large_or_close_1009(daphne, size, refusal):
+    """Never a dropped connection (1006): the client cannot tell that from a network failure."""
+    for path in ("/ws/notifications/", f"/ws/rooms/{thematic_room().pk}/"):
+        with open_socket(daphne, path, session_cookie(UserFactory())) as socket:
+            assert json.loads(socket.recv(timeout=10))["type"] == "hello"
+            frame = json.dumps({"type": "ping", "padding": ""})
+            socket.send(frame[:-2] + "x" * (size - len(frame)) + '"}')  # `size` bytes of JSON
+            if refusal == 1009:
+                assert close_code(socket) == 1009, path
+                continue
+            assert next_answer(socket) == {"type": "error", "code": refusal, "message": "Frames are limited to 64 KB."}
+            socket.send(json.dumps({"type": "ping"}))
+            assert next_answer(socket)["type"] == "pong"  # still open
+
+
+def test_text_that_is_not_utf8_closes_with_1007(daphne):
+    """Also refused before the application sees it, and now with a close code, not a dropped line."""
+    with open_socket(daphne, "/ws/notifications/", session_cookie(UserFactory())) as socket:
+        assert json.loads(socket.recv(timeout=10))["type"] == "hello"
+        socket.send(b'{"type": "ping", "x": "\xff"}', text=True)
+        assert close_code(socket) == 1007
