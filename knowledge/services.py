@@ -79,14 +79,22 @@ def _contributions_collection() -> Collection:
     return existing or root.add_child(name=CONTRIBUTIONS_COLLECTION)
 
 
-def _documents_store(*, user, title: str, files: list[UploadedFile]) -> list:
+def attachment_title(filename: str) -> str:
+    """A file's own title, as Wagtail's upload form makes it: the name without its extension, with
+    dashes and underscores as spaces ("draaiboek_babbelbox-2024.pdf": "Draaiboek babbelbox 2024")."""
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = " ".join(re.sub(r"[-_]+", " ", stem).split())
+    return (words[:1].upper() + words[1:])[:255] or filename[:255]
+
+
+def _documents_store(*, user, files: list[UploadedFile]) -> list:
     """Store the (already checked) files as Wagtail documents in the "Bijdragen" collection."""
     Document = get_document_model()
     collection = _contributions_collection()
     documents = []
     for uploaded in files:
         document = Document(
-            title=f"{title}: {uploaded.name}"[:255], file=uploaded, collection=collection, uploaded_by_user=user
+            title=attachment_title(uploaded.name), file=uploaded, collection=collection, uploaded_by_user=user
         )
         document._set_document_file_metadata()
         document.save()
@@ -150,7 +158,7 @@ def practice_submit(*, user, data: PracticeData, attachments: list[UploadedFile]
         page.slug = _free_slug(index, "praktijk")
     page.attachments = [
         PracticeAttachment(document=document, sort_order=position)
-        for position, document in enumerate(_documents_store(user=user, title=data.title, files=attachments))
+        for position, document in enumerate(_documents_store(user=user, files=attachments))
     ]
     index.add_child(instance=page)
     page.save_revision(user=user, log_action=True)
@@ -177,7 +185,7 @@ def practice_resubmit(
         *existing,
         *(
             PracticeAttachment(document=document, sort_order=len(existing) + position)
-            for position, document in enumerate(_documents_store(user=user, title=data.title, files=attachments))
+            for position, document in enumerate(_documents_store(user=user, files=attachments))
         ),
     ]
     # The practice was never published (can_edit_submission), so its row may hold the submission

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -645,6 +645,13 @@ def room_for_group_ensure(group: IntervisionGroup) -> Room:
     return room
 
 
+def _thematic_description(domain) -> str:
+    """Stored text, so in the site's language: `migrate`, which makes these rooms, runs with
+    translations off (English msgids)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Exchange experience and questions about %(domain)s.") % {"domain": domain.name.lower()}
+
+
 def rooms_ensure() -> int:
     """One thematic room per life domain and one room per intervision group; run after every
     migration (the seed), so a new installation and an upgraded one both have them. Returns how
@@ -660,7 +667,7 @@ def rooms_ensure() -> int:
             name=domain.name,
             kind=Room.Kind.PUBLIC,
             life_domain=domain,
-            description=_("Exchange experience and questions about %(domain)s.") % {"domain": domain.name.lower()},
+            description=_thematic_description(domain),
         )
         room.slug = slug_unique(room, domain.slug, fallback="thema")
         room.save()

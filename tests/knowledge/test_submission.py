@@ -1,11 +1,13 @@
 """Sharing a practice: a coordinator submits through the front-end form, editors review in
 Wagtail (request changes, approve, reject), the submitter is told and sees the status."""
 
+import importlib
 import io
 import tracemalloc
 import zipfile
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -340,3 +342,36 @@ def test_an_odt_whose_mimetype_entry_unpacks_huge_is_checked_without_unpacking_i
 
     assert not accepted
     assert peak < 5 * 1024 * 1024
+
+
+def test_an_attachment_is_shown_with_its_own_title(
+    client, coordinator, house, editor, django_capture_on_commit_callbacks
+):
+    page = submit(
+        client,
+        coordinator,
+        house,
+        django_capture_on_commit_callbacks,
+        attachments=[pdf("draaiboek_babbelbox-2024.pdf")],
+    )
+    assert page.attachments.get().document.title == "Draaiboek babbelbox 2024"
+    page.get_latest_revision().publish()
+    html = client.get(PracticePage.objects.get(pk=page.pk).url).content.decode()
+    assert "Draaiboek babbelbox 2024" in html
+    assert "Babbelbox in de wachtzaal:" not in html
+
+
+def test_attachments_titled_before_get_their_own_title(
+    client, coordinator, house, practice_index, django_capture_on_commit_callbacks
+):
+    page = submit(
+        client, coordinator, house, django_capture_on_commit_callbacks, attachments=[pdf("gezin-verslag.pdf")]
+    )
+    document = page.attachments.get().document
+    document.title = "Babbelbox in de wachtzaal: gezin-verslag.pdf"  # as earlier versions stored it
+    document.save()
+
+    importlib.import_module("knowledge.migrations.0004_attachment_titles").attachments_titled_as_themselves(apps, None)
+
+    document.refresh_from_db()
+    assert document.title == "Gezin verslag"
