@@ -270,7 +270,10 @@ class RoomConsumer(FrameConsumer):
             await self.announce_presence()
 
     def refusal_code(self) -> int:
-        if self.access is None or self.access.is_hidden:
+        """4404 for a room that is gone, and at connect for a room the person may not know
+        exists (a secret group's); 4401 for an account that is no longer active; otherwise 4403,
+        also for someone removed from a secret group while in its room: they knew it exists."""
+        if self.access is None or (self.access.is_hidden and not self.joined):
             return CLOSE_NOT_FOUND
         if self.access.user is None:
             return CLOSE_UNAUTHENTICATED

@@ -187,21 +187,26 @@ async def test_rate_limit_answers_with_the_wait():
     await communicator.disconnect()
 
 
-async def test_removing_a_member_closes_their_socket_within_a_second():
+@pytest.mark.parametrize("visibility", [IntervisionGroup.Visibility.CLOSED, IntervisionGroup.Visibility.SECRET])
+async def test_removing_a_member_says_forbidden_and_closes_their_socket_with_4403_within_a_second(visibility):
+    """4403 also for a secret group's room: the person knew it exists (4404 is for outsiders)."""
     facilitator, member = await make_user(), await make_user()
-    room = await make_group_room(facilitator=facilitator, members=[member])
+    room = await make_group_room(visibility=visibility, facilitator=facilitator, members=[member])
     communicator, _ = await joined(room, member)
     group = await sync_to_async(lambda: room.group)()
     await sync_to_async(services.group_member_remove)(actor=facilitator, group=group, person=member)
+    error = await next_of(communicator, "error", timeout=1)
+    assert error == {"type": "error", "code": "forbidden", "message": "You may no longer read this room."}
     assert await closed_with(communicator, timeout=1) == 4403
     await communicator.disconnect()  # the close handshake ends; the consumer cleans up
     # Gone from the room's presence: not shown online, and e-mailed again when mentioned.
     assert not await sync_to_async(lambda: Presence.objects.filter(person=member).exists())()
 
 
-async def test_a_member_removed_without_announcement_is_refused_at_the_next_frame():
+@pytest.mark.parametrize("visibility", [IntervisionGroup.Visibility.CLOSED, IntervisionGroup.Visibility.SECRET])
+async def test_a_member_removed_without_announcement_is_refused_at_the_next_frame(visibility):
     facilitator, member = await make_user(), await make_user()
-    room = await make_group_room(facilitator=facilitator, members=[member])
+    room = await make_group_room(visibility=visibility, facilitator=facilitator, members=[member])
     communicator, _ = await joined(room, member)
     await sync_to_async(lambda: room.group.memberships.filter(person=member).delete())()
     await communicator.send_json_to({"type": "ping"})
