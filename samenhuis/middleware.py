@@ -1,8 +1,13 @@
 """Small project-wide middleware."""
 
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+# Wagtail's admin, with its previews (samenhuis/urls.py).
+CMS_PREFIX = "/cms/"
 
 
 class PreferredLanguageMiddleware:
@@ -39,6 +44,48 @@ class CmsPreviewFramingMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/cms/") and "X-Frame-Options" not in response:
+        if request.path.startswith(CMS_PREFIX) and "X-Frame-Options" not in response:
             response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the looser policy SAMENHUIS_CMS_CSP_DIRECTIVES for /cms/.
+
+    Wagtail's admin still writes inline scripts and styles (wagtail/wagtail#1288); the rest of
+    the site, the log-in the CMS sends people to included, gets the strict CONTENT_SECURITY_POLICY.
+    The CMS policy replaces the site's in whichever header the settings send (enforced or
+    report-only), so /cms/ is never left without one.
+
+    A preview is the page itself, rendered by Wagtail through this middleware with a dummy request
+    for the page's address: it keeps the strict policy, but the admin may frame it.
+    See docs/operations.md "Security headers".
+    """
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        setting = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
+        if parts.config is not None or not getattr(settings, setting, None):
+            return parts
+        if getattr(request, "is_dummy", False):
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
+        elif request.path_info.startswith(CMS_PREFIX):
+            parts.config = settings.SAMENHUIS_CMS_CSP_DIRECTIVES
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Send Permissions-Policy switching off the features in SAMENHUIS_PERMISSIONS_POLICY_DENY.
+
+    A deny-list of a few features is one constant header; a view that needs one sets its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.SAMENHUIS_PERMISSIONS_POLICY_DENY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response

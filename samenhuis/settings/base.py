@@ -7,6 +7,8 @@ database search.
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from .environment import (
     database_from_env,
     elasticsearch_url_from_env,
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "samenhuis.middleware.ContentSecurityPolicyMiddleware",
+    "samenhuis.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samenhuis.middleware.PreferredLanguageMiddleware",
@@ -230,6 +234,56 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odp", "ods", "odt", "pdf", "pptx", "rt
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Security headers (docs/operations.md "Security headers"). Content-Security-Policy through
+# django-csp: no inline script or style anywhere on the site; the websocket (/ws/) is same-origin,
+# which 'self' in connect-src covers (CSP Level 3). Video blocks frame YouTube and Vimeo; allauth
+# draws the two-factor QR code as a data: image.
+SAMENHUIS_VIDEO_FRAME_SOURCES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+SAMENHUIS_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "frame-src": SAMENHUIS_VIDEO_FRAME_SOURCES,
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "frame-ancestors": [NONE],
+    "form-action": [SELF],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": SAMENHUIS_CSP_DIRECTIVES}
+# Wagtail's admin (/cms/) still needs inline scripts and styles (wagtail/wagtail#1288) and blob:
+# images for upload previews; it frames its own page previews. Everything else stays as strict.
+SAMENHUIS_CMS_CSP_DIRECTIVES = {
+    **SAMENHUIS_CSP_DIRECTIVES,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-src": [SELF, *SAMENHUIS_VIDEO_FRAME_SOURCES],
+    "frame-ancestors": [SELF],
+}
+# No avatars from Gravatar in the CMS: every image from this site, no editor's address hash sent out.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Permissions-Policy: browser features Samenhuis never uses, off for its pages and every frame in
+# them. Fullscreen, autoplay and picture-in-picture stay allowed for embedded videos.
+SAMENHUIS_PERMISSIONS_POLICY_DENY = [
+    "camera",
+    "display-capture",
+    "geolocation",
+    "hid",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+]
+# A window Samenhuis opens, or that opens Samenhuis, gets no handle on the other (Django's default, stated).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

@@ -7,8 +7,10 @@ See docs/operations.md.
 
 from urllib.parse import urlsplit
 
+from csp.constants import SELF
+
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import SAMENHUIS_CMS_CSP_DIRECTIVES, SAMENHUIS_CSP_DIRECTIVES, STORAGES
 from .environment import (
     ConfigurationError,
     email_from_env,
@@ -52,3 +54,10 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# The websocket's origin named besides 'self', for browsers older than CSP Level 3's ws/wss match.
+_base = urlsplit(BASE_URL)
+_websocket_origin = f"{'wss' if _base.scheme == 'https' else 'ws'}://{_base.netloc}"
+SAMENHUIS_CSP_DIRECTIVES = {**SAMENHUIS_CSP_DIRECTIVES, "connect-src": [SELF, _websocket_origin]}
+SAMENHUIS_CMS_CSP_DIRECTIVES = {**SAMENHUIS_CMS_CSP_DIRECTIVES, "connect-src": [SELF, _websocket_origin]}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": SAMENHUIS_CSP_DIRECTIVES}
