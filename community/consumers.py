@@ -117,8 +117,9 @@ class NotificationConsumer(FrameConsumer):
         return False
 
     async def frame_ping(self, frame):
-        await self.presence(services.presence_touch)
-        await self.send_json({"type": "pong"})
+        # The pong says where the stream is, so a client that missed the last announcement
+        # (the layer may drop it, and no later one would reveal the gap) syncs within a ping.
+        await self.send_json({"type": "pong", **await self.touch_and_state()})
 
     async def frame_sync(self, frame):
         after = frame.get("after", 0)
@@ -150,6 +151,11 @@ class NotificationConsumer(FrameConsumer):
     @database_sync_to_async
     def presence(self, action, **kwargs) -> None:
         action(channel_name=self.channel_name, **kwargs)
+
+    @database_sync_to_async
+    def touch_and_state(self) -> dict:
+        services.presence_touch(channel_name=self.channel_name)
+        return selectors.notification_state_for(user=User(pk=self.user_id))
 
     @database_sync_to_async
     def unread_count(self) -> int:
@@ -380,9 +386,16 @@ class RoomConsumer(FrameConsumer):
         return None
 
     async def frame_ping(self, frame):
-        done = await self.call(frame, lambda access: services.presence_touch(channel_name=self.channel_name) or True)
-        if done:
-            await self.answer(frame, {"type": "pong"})
+        # The pong carries the room's counters, so a client that missed the room's last change
+        # (no later change would reveal the gap) notices and syncs within one ping.
+        counters = await self.call(frame, lambda access: self.touch_and_count())
+        if counters is not None:
+            await self.answer(frame, {"type": "pong", **counters})
+
+    def touch_and_count(self) -> dict:
+        services.presence_touch(channel_name=self.channel_name)
+        rev, last_seq = Room.objects.values_list("last_rev", "last_seq").get(pk=self.room.pk)
+        return {"rev": rev, "last_seq": last_seq}
 
     async def frame_sync(self, frame):
         after = _int_field(frame, "after_rev")

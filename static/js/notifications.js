@@ -9,8 +9,10 @@ if (anchor && region && "WebSocket" in window) {
     const CLOSE_UNAUTHENTICATED = 4401;
     const CLOSE_RECONNECT = 4000;
     const MAX_TOASTS = 3;
-    // Resume point: everything up to lastId is known. `seen` stops duplicates when a live
-    // announcement and a sync answer carry the same notification.
+    // Resume point: everything up to lastId is known, from the page or a sync answer. A live
+    // notification does not move it (ids are shared by everyone, so one that was lost before it
+    // leaves no visible gap); the next pong reports a higher id and a sync fills in. `seen` stops
+    // duplicates when a live announcement and a sync answer carry the same notification.
     let lastId = Number(anchor.dataset.lastId || 0);
     const seen = new Set();
     let attempt = 0;
@@ -25,7 +27,6 @@ if (anchor && region && "WebSocket" in window) {
     const show = (notification) => {
         if (seen.has(notification.id)) return false;
         seen.add(notification.id);
-        lastId = Math.max(lastId, notification.id);
         const toast = document.createElement("p");
         toast.className = "toast";
         toast.dataset.notificationId = String(notification.id);
@@ -55,11 +56,16 @@ if (anchor && region && "WebSocket" in window) {
             case "sync":
                 frame.notifications.forEach(show);
                 setUnread(frame.unread);
-                if (frame.has_more && frame.notifications.length) {
-                    // Oldest first, one page at a time: continue after the last one received.
-                    const last = frame.notifications[frame.notifications.length - 1].id;
-                    socket.send(JSON.stringify({ type: "sync", after: last }));
+                if (frame.notifications.length) {
+                    // Oldest first, one page at a time: everything up to the last one is known.
+                    lastId = Math.max(lastId, frame.notifications[frame.notifications.length - 1].id);
+                    if (frame.has_more) socket.send(JSON.stringify({ type: "sync", after: lastId }));
                 }
+                break;
+            case "pong":
+                // Where the stream is now: a lost last notification, or a lost "unread", shows here.
+                setUnread(frame.unread);
+                if (frame.last_id > lastId) socket.send(JSON.stringify({ type: "sync", after: lastId }));
                 break;
             default:
                 break;

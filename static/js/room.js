@@ -193,6 +193,11 @@ if (list && "WebSocket" in window) {
                 else if (frame.rev > lastRev + 1) sync(); // a gap: something was not delivered
                 markRead();
                 break;
+            case "pong":
+                // The room's last change may have been lost with no later one to reveal the
+                // gap; the pong (every 30 s) tells the room's rev, so it is repaired within one.
+                if (frame.rev > lastRev) sync();
+                break;
             case "sync":
                 frame.messages.forEach(apply);
                 if (frame.has_more) {

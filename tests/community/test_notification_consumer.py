@@ -11,6 +11,7 @@ from django.test import Client
 
 from community import services
 from community.models import Notification
+from community.services import notifications as notification_services
 from samenhuis.asgi import application
 from tests.factories import UserFactory
 
@@ -72,6 +73,21 @@ async def test_group_send_of_another_user_does_not_arrive():
     await communicator.disconnect()
 
 
+async def test_pong_tells_the_newest_id_and_unread_so_a_dropped_last_notification_is_noticed(monkeypatch):
+    """No later notification reveals that the last one was lost: the pong (every 30 s) does."""
+    user = await sync_to_async(UserFactory)()
+    communicator, _, _ = await connect(user)
+    assert await communicator.receive_json_from() == {"type": "hello", "unread": 0}
+    monkeypatch.setattr(notification_services, "_group_send_now", lambda group, event: None)  # the layer drops it
+    notification = await sync_to_async(services.notification_create)(recipient=user, text="Het laatste nieuws")
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from() == {"type": "pong", "last_id": notification.pk, "unread": 1}
+    await communicator.send_json_to({"type": "sync", "after": 0})
+    assert [item["id"] for item in (await communicator.receive_json_from())["notifications"]] == [notification.pk]
+    await communicator.disconnect()
+
+
 async def test_sync_returns_what_was_missed_in_order():
     user = await sync_to_async(UserFactory)()
     first = await sync_to_async(services.notification_create)(recipient=user, text="een")
@@ -126,7 +142,7 @@ async def test_bad_frames_get_a_typed_error_and_the_socket_stays_open(payload, c
     assert frame["type"] == "error"
     assert frame["code"] == code
     await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from() == {"type": "pong"}
+    assert await communicator.receive_json_from() == {"type": "pong", "last_id": 0, "unread": 0}
     await communicator.disconnect()
 
 

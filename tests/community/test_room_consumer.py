@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from community import services
 from community.models import IntervisionGroup, Message, Presence, Report
+from community.services import rooms as room_services
 from samenhuis.asgi import application
 from tests.community.rooms import group_room, post, thematic_room
 from tests.community.test_notification_consumer import ORIGIN, session_cookie_for
@@ -170,7 +171,7 @@ async def test_every_bad_frame_gets_an_error_frame_and_the_socket_stays_open(sen
     assert error["type"] == "error" and error["code"] == code, error
     assert error["message"]
     await communicator.send_json_to({"type": "ping", "id": "nog-open"})
-    assert await next_of(communicator, "pong") == {"type": "pong", "id": "nog-open"}
+    assert await next_of(communicator, "pong") == {"type": "pong", "rev": 1, "last_seq": 1, "id": "nog-open"}
     await communicator.disconnect()
 
 
@@ -271,6 +272,22 @@ async def test_a_change_between_page_and_socket_is_not_lost():
     await a.send_json_to({"type": "sync", "after_rev": rendered_rev})
     sync = await next_of(a, "sync")
     assert [m["seq"] for m in sync["messages"]] == [1]
+    await a.disconnect()
+
+
+async def test_pong_tells_the_rooms_counters_so_a_dropped_last_change_is_noticed(monkeypatch):
+    """No later change reveals that the room's last one was lost: the pong (every 30 s) does."""
+    room, anna, ben = await make_thematic(), await make_user(), await make_user()
+    a, hello = await joined(room, anna)
+    monkeypatch.setattr(room_services, "_group_send_now", lambda group, event: None)  # the layer drops it
+    message = await post_async(room, ben, "Het laatste woord")
+    assert await a.receive_nothing(timeout=0.3)
+    await a.send_json_to({"type": "ping", "id": 1})
+    pong = await next_of(a, "pong")
+    assert pong == {"type": "pong", "rev": hello["rev"] + 1, "last_seq": message.seq, "id": 1}
+    await a.send_json_to({"type": "sync", "after_rev": hello["rev"]})
+    sync = await next_of(a, "sync")
+    assert [m["seq"] for m in sync["messages"]] == [message.seq] and sync["rev"] == pong["rev"]
     await a.disconnect()
 
 
