@@ -26,10 +26,12 @@ from wagtail.models import Page, ReferenceIndex
 
 def linking_pages(document) -> list[Page]:
     """The pages that Wagtail's reference index says link to the document, in any state."""
-    page_ids = ReferenceIndex.get_references_to(document).filter(
+    object_ids = ReferenceIndex.get_references_to(document).filter(
         base_content_type=ContentType.objects.get_for_model(Page)
     )
-    return list(Page.objects.filter(pk__in=page_ids.values("object_id")).specific())
+    # The index keeps object ids as text (any model's key): compare them as page ids in Python.
+    page_ids = {int(object_id) for object_id in object_ids.values_list("object_id", flat=True)}
+    return list(Page.objects.filter(pk__in=page_ids).specific()) if page_ids else []
 
 
 def links_to(page: Page, document) -> bool:
