@@ -33,8 +33,19 @@ def _group_send_now(group: str, event: dict) -> None:
         return
     try:
         async_to_sync(layer.group_send)(group, event)
-    except Exception:
-        logger.warning("Channel layer unavailable; %s to %s not announced", event.get("type"), group, exc_info=True)
+    except Exception as error:
+        # A lost Redis is told by the layer itself, once (samenhuis/channel_layer.py): one line per
+        # announcement here, without a traceback; anything else keeps its traceback.
+        outage = isinstance(error, (ConnectionError, TimeoutError, OSError)) or type(error).__module__.startswith(
+            "redis"
+        )
+        logger.warning(
+            "Channel layer unavailable; %s to %s not announced (%s)",
+            event.get("type"),
+            group,
+            type(error).__name__,
+            exc_info=not outage,
+        )
 
 
 def _send_to_user_on_commit(user_id: int, event: dict) -> None:
