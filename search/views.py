@@ -23,6 +23,9 @@ TYPE_LABELS = {
     "organisation": _("Organisation"),
     "message": _("Message in a discussion room"),
 }
+# Types whose date says something to the reader; a life domain's or an organisation's is only
+# when its page was last published.
+DATED_TYPES = {"practice", "article", "event", "material", "message"}
 FACET_LABELS = {"type": _("Type"), "life_domain": _("Life domain"), "province": _("Province"), "year": _("Year")}
 PARAMETERS = {"type": "soort", "life_domain": "levensdomein", "province": "provincie", "year": "jaar"}
 
@@ -46,22 +49,32 @@ def index(request):
     number = _page_number(request.GET.get("pagina"))
     context = {"query": query, "order": order, "type_labels": TYPE_LABELS}
     if query:
-        results = get_search_backend().search(
-            SearchRequest(
-                query=query,
-                scopes=scopes_for(request.user),
-                filters={facet: values for facet, values in filters.items() if values},
-                order=order,
-                offset=(number - 1) * RESULTS_PER_PAGE,
-                limit=RESULTS_PER_PAGE,
+
+        def search(words: str):
+            return get_search_backend().search(
+                SearchRequest(
+                    query=words,
+                    scopes=scopes_for(request.user),
+                    filters={facet: values for facet, values in filters.items() if values},
+                    order=order,
+                    offset=(number - 1) * RESULTS_PER_PAGE,
+                    limit=RESULTS_PER_PAGE,
+                )
             )
-        )
+
+        results = search(query)
+        # A typo with nothing found: show what the suggestion finds, as the big engines do, with a
+        # way back to the words as typed (`letterlijk`).
+        if not results.total and results.suggestion and request.GET.get("letterlijk") != "1":
+            corrected = search(results.suggestion)
+            if corrected.total:
+                context["corrected"], results = results.suggestion, corrected
         paginator = Paginator(range(results.total), RESULTS_PER_PAGE)
         page_obj = paginator.get_page(number)
         domains = dict(LifeDomain.objects.values_list("slug", "name"))
         context.update(
             results=results,
-            hits=[(hit, TYPE_LABELS.get(hit.type, hit.type)) for hit in results.hits],
+            hits=[(hit, TYPE_LABELS.get(hit.type, hit.type), hit.type in DATED_TYPES) for hit in results.hits],
             page_obj=page_obj,
             facets=[
                 {

@@ -12,7 +12,7 @@ from wagtail.documents.models import Document
 from community import services as community_services
 from events.models import EventMaterial
 from events.pdf import pdf_render
-from knowledge.models import PracticeIndexPage, PracticePage, StandardPage
+from knowledge.models import LifeDomain, LifeDomainPage, PracticeIndexPage, PracticePage, StandardPage
 from search.models import SearchEntry, SearchQueue
 from tests.community.rooms import group_room, post, thematic_room
 from tests.events.conftest import event_publish
@@ -189,3 +189,27 @@ def test_words_of_a_hidden_message_are_no_longer_suggested(client):
     assert SearchWord.objects.filter(word="xylofoonclub", scope="members").exists()
     community_services.room_message_hide(actor=moderator, message=message, hidden=True)
     assert not SearchWord.objects.filter(word="xylofoonclub").exists()
+
+
+def test_a_typo_shows_what_the_suggestion_finds_with_a_way_back(client):
+    practice_publish("Opvoedingsvragen van jonge ouders", "Een spreekuur over opvoedingsvragen.")
+    html = client.get("/zoeken/", {"q": "opvoedingsvrgen"}).content.decode()
+    assert "Resultaten voor <strong>opvoedingsvragen</strong> (gezocht: opvoedingsvrgen)." in html
+    assert "Opvoedingsvragen van jonge ouders" in titles(client, "opvoedingsvrgen")
+    assert 'href="?q=opvoedingsvrgen&amp;letterlijk=1"' in html
+
+    literal = client.get("/zoeken/", {"q": "opvoedingsvrgen", "letterlijk": "1"}).content.decode()
+    assert "Bedoelde je" in literal and "Opvoedingsvragen van jonge ouders" not in titles(
+        client, "opvoedingsvrgen", letterlijk="1"
+    )
+
+
+def test_life_domain_results_carry_no_date(client):
+    domain = LifeDomain.objects.get(slug="gezondheid")
+    page = StandardPage.objects.get(slug="kennis").add_child(
+        instance=LifeDomainPage(title="Gezondheid", slug="gezondheid", life_domain=domain, intro="Een gezonde start.")
+    )
+    page.save_revision().publish()
+    html = client.get("/zoeken/", {"q": "gezonde start"}).content.decode()
+    results = html[html.find('<ol class="results">') : html.find("</ol>")]
+    assert "Gezondheid" in results and "<time" not in results
