@@ -26,7 +26,7 @@ class AgendaFilterForm(forms.Form):
         self.regions = {region.slug: region for region in regions}
         self.domains = {domain.slug: domain for domain in domains}
         self.fields["soort"].choices = [("", _("All types")), *EventType.choices]
-        self.fields["regio"].choices = [("", _("All regions")), *((r.slug, r.name) for r in regions)]
+        self.fields["regio"].choices = [("", _("All regions")), *((r.slug, r.label) for r in regions)]
         self.fields["levensdomein"].choices = [("", _("All life domains")), *((d.slug, d.name) for d in domains)]
         self.fields["maand"].choices = [
             ("", _("All months")),

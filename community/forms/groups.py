@@ -9,7 +9,7 @@ from ..models import IntervisionGroup, Region, User
 
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, region):
-        return f"{region.name} ({region.get_kind_display().lower()})"
+        return region.label
 
 
 class GroupForm(forms.Form):

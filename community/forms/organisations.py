@@ -10,10 +10,10 @@ from ..models import Organisation, Region
 def _region_choices(regions, *, group: bool):
     choices = [("", _("All"))]
     if not group:
-        return choices + [(region.slug, region.name) for region in regions]
+        return choices + [(region.slug, region.label) for region in regions]
     grouped: dict[str, list] = {}
     for region in regions:
-        grouped.setdefault(region.get_kind_display(), []).append((region.slug, region.name))
+        grouped.setdefault(region.get_kind_display(), []).append((region.slug, region.label))
     return choices + list(grouped.items())
 
 

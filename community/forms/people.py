@@ -43,7 +43,7 @@ class MemberFilterForm(forms.Form):
         regions = self.fields["regio"]
         grouped: dict[str, list[tuple[str, str]]] = {}
         for region in regions.queryset:
-            grouped.setdefault(region.get_kind_display(), []).append((region.slug, region.name))
+            grouped.setdefault(region.get_kind_display(), []).append((region.slug, region.label))
         regions.choices = [("", _("All regions")), *grouped.items()]
 
     def filters(self) -> dict:

@@ -84,3 +84,12 @@ class Region(models.Model):
     @property
     def is_generated(self) -> bool:
         return self.kind in self.GENERATED_KINDS
+
+    @property
+    def label(self) -> str:
+        """The name as a picker shows it: a province by its name, any other region with its kind,
+        since a reference region, a primary care zone and a province can share a name (Limburg,
+        Westhoek)."""
+        if self.kind in self.PROVINCE_KINDS:
+            return self.name
+        return f"{self.name} ({self.get_kind_display().lower()})"
