@@ -13,13 +13,14 @@ PORT ?= 8000
 # The machine's pip configuration may point at local mirrors that do not exist; hide only that noise.
 PIP_QUIET := 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 
-.PHONY: help run test install install-dev translations messages lint lock browser-deps clean
+.PHONY: help run test install install-dev translations messages lint lock browser-deps clean reset
 
 help:
 	@echo "make run    install, migrate, load demo content, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install the dev tools and run the whole test suite"
 	@echo "make lint   ruff"
 	@echo "make lock   re-resolve requirements/*.in into requirements/*.lock"
+	@echo "make reset  empty the development database and uploads (keeps .venv); make run loads the demo again"
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Samenhuis needs Python 3.11 or newer; set PYTHON=/path/to/python3.11.")'
@@ -55,12 +56,21 @@ node_modules/.installed: package.json package-lock.json
 		echo "npm not found: the browser tests will be skipped (they need axe-core from npm)."; \
 	fi
 
+# Unless BASE_URL is set, the site's own address follows HOST and PORT (links in mails, feeds,
+# canonical links and the Wagtail site), so `make run PORT=8401` links to port 8401.
+RUN_ENV = BASE_URL="$${BASE_URL:-http://$(HOST):$(PORT)}"
+
 run: install
 	@mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo
 	@echo "Samenhuis draait op http://$(HOST):$(PORT)/ (Ctrl+C stopt de server)"
-	$(PY) manage.py serve --bind $(HOST) --port $(PORT)
+	$(RUN_ENV) $(PY) manage.py serve --bind $(HOST) --port $(PORT)
+
+# Start again from an empty database and uploads (the next `make run` loads the demo anew);
+# the installed packages in .venv/ stay.
+reset:
+	rm -rf var/samenhuis.sqlite3 var/samenhuis.sqlite3-wal var/samenhuis.sqlite3-shm var/media var/private
 
 test: install-dev
 	@mkdir -p var

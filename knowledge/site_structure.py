@@ -128,20 +128,22 @@ def site_structure_ensure() -> Page:
             instance=HomePage(title="Samenhuis", slug="home", locale=locale, intro=HOME_INTRO, body=HOME_BODY)
         )
     site = Site.objects.filter(is_default_site=True).first()
+    # Absolute URLs (sitemap, feeds, canonical links, e-mails from the CMS) start from BASE_URL.
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    hostname, port = base.hostname or "localhost", base.port or (443 if base.scheme == "https" else 80)
     if site is None:
-        # Absolute URLs (sitemap, feeds, e-mails from the CMS) start from BASE_URL.
-        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-        port = base.port or (443 if base.scheme == "https" else 80)
-        Site.objects.create(
-            hostname=base.hostname or "localhost",
-            port=port,
-            root_page=home,
-            is_default_site=True,
-            site_name="Samenhuis",
-        )
-    elif site.root_page_id != home.pk:
-        site.root_page = home
-        site.save(update_fields=["root_page"])
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Samenhuis")
+    else:
+        changes = {"root_page_id": home.pk}
+        if settings.DEBUG:
+            # Development: the site follows the address `make run` serves on (its HOST and PORT);
+            # in production an administrator may have changed it in the CMS, so it stays.
+            changes |= {"hostname": hostname, "port": port}
+        changed = [name for name, value in changes.items() if getattr(site, name) != value]
+        if changed:
+            for name in changed:
+                setattr(site, name, changes[name])
+            site.save(update_fields=[name.removesuffix("_id") for name in changed])
 
     def child(slug, title, intro, body=()):
         page = StandardPage.objects.filter(slug=slug).first()

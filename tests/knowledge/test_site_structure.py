@@ -75,3 +75,26 @@ def test_editors_can_open_the_home_and_statement_pages_in_the_cms(client, settin
         response = client.get(f"/cms/pages/{page.pk}/edit/")
         assert response.status_code == 200, page
         assert page.title in response.content.decode()
+
+
+def test_in_development_the_site_follows_the_address_make_run_serves_on(client, settings):
+    settings.DEBUG = True
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8401"  # make run PORT=8401 sets BASE_URL so
+    site_structure_ensure()  # as `migrate` does at every make run
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8401)
+    html = client.get("/", HTTP_HOST="127.0.0.1:8401").content.decode()
+    assert '<link rel="canonical" href="http://127.0.0.1:8401/">' in html
+
+
+def test_in_production_an_administrators_site_address_is_kept(settings):
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "samenhuis.example", 443
+    site.save()
+    settings.DEBUG = False
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    site_structure_ensure()
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("samenhuis.example", 443)
