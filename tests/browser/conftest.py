@@ -1,3 +1,10 @@
+"""Browser fixtures: a real Daphne, Chromium through Playwright, axe-core, and a watch on the security headers.
+
+Every context made from the `browser` fixture (the `page` fixture's too) reports Content-Security-Policy
+violations, both the `securitypolicyviolation` events of every frame and Chromium's console lines, and
+Permissions-Policy header errors; the test fails on any of them (docs/operations.md "Security headers").
+"""
+
 import pytest
 
 from tests.conftest import AXE, CHROMIUM
@@ -13,6 +20,37 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Runs in every frame before the page's own scripts; the binding hands each violation to Python.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.samenhuisSecurityPolicyViolation(
+        `${event.effectiveDirective} blocked ${event.blockedURI || "?"} in ${event.sourceFile || event.documentURI}`
+        + `:${event.lineNumber} ${event.sample}`
+    );
+}, true);
+"""
+# What Chromium writes to the console when a header blocks something or cannot be read.
+CONSOLE_MARKERS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
+class SecurityHeaderWatch:
+    """Collects what Content-Security-Policy (and Permissions-Policy) refused, in every page of a context."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def watch(self, context):
+        context.expose_binding("samenhuisSecurityPolicyViolation", self.violation)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self.console)
+        return context
+
+    def violation(self, source, text: str) -> None:
+        self.problems.append(f"{source['frame'].url}: securitypolicyviolation: {text}")
+
+    def console(self, message) -> None:
+        if any(marker in message.text for marker in CONSOLE_MARKERS):
+            self.problems.append(f"{message.page.url if message.page else '?'}: console {message.type}: {message.text}")
 
 
 @pytest.fixture
@@ -33,10 +71,20 @@ def playwright_instance(monkeypatch):
 
 
 @pytest.fixture
-def browser(playwright_instance):
+def security_headers():
+    return SecurityHeaderWatch()
+
+
+@pytest.fixture
+def browser(playwright_instance, security_headers):
+    """Chromium whose every new context is watched; the test fails on any policy violation in it."""
     browser = playwright_instance.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    new_context = browser.new_context
+    browser.new_context = lambda **options: security_headers.watch(new_context(**options))
     yield browser
     browser.close()
+    problems = security_headers.problems
+    assert not problems, "the browser reported security-policy violations:\n" + "\n".join(problems)
 
 
 @pytest.fixture
@@ -50,7 +98,8 @@ def page(browser, server):
 
 def axe_violations(page) -> list[str]:
     """Run axe-core (WCAG 2.1 A and AA rules) on the page; one line per violation."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol, not as a <script> the page's policy would refuse.
+    page.evaluate(AXE.read_text())
     result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     return [
         f"{violation['id']}: {violation['help']} ({', '.join(node['target'][0] for node in violation['nodes'][:3])})"
