@@ -7,7 +7,7 @@ municipalities there are: the directory and coverage pages are public and crawle
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from .. import permissions
 from ..models import Membership, Municipality, Organisation, OrganisationArea, Region
@@ -58,12 +58,17 @@ def directory_search(
     )
 
 
+NEAREST_LIMIT = 4
+
+
 @dataclass
 class NearbyMunicipality:
-    """A municipality the visitor may have meant, with the Huis that covers it (if any)."""
+    """A municipality the visitor may have meant, with the Huis that covers it (if any) and,
+    when none does, the nearest municipalities that have one (`nearest`)."""
 
     municipality: Municipality
     house: Organisation | None
+    nearest: list[tuple[Municipality, Organisation]] = field(default_factory=list)
 
 
 def municipalities_nearby(*, query: str) -> list[NearbyMunicipality]:
@@ -82,13 +87,50 @@ def municipalities_nearby(*, query: str) -> list[NearbyMunicipality]:
         .order_by("name_nl")
         .prefetch_related(Prefetch("areas", queryset=covering, to_attr="covering_areas"))[:NEARBY_LIMIT]
     )
-    return [
+    found = [
         NearbyMunicipality(
             municipality=municipality,
             house=municipality.covering_areas[0].organisation if municipality.covering_areas else None,
         )
         for municipality in municipalities
     ]
+    nearest_covered([item for item in found if item.house is None])
+    return found
+
+
+# Nearest first: the same primary care zone, then the same reference region (the arrondissement).
+NEAREST_KINDS = (Region.Kind.PRIMARY_CARE_ZONE, Region.Kind.REFERENCE_REGION)
+
+
+def nearest_covered(uncovered: list[NearbyMunicipality]) -> None:
+    """Fill `nearest` of municipalities without a Huis with covered municipalities around them, in
+    two queries whatever their number. There are no coordinates in the reference data; the
+    regions a municipality shares with others are what "near" can mean."""
+    if not uncovered:
+        return
+    memberships = Region.municipalities.through.objects.filter(
+        municipality__in=[item.municipality for item in uncovered], region__kind__in=NEAREST_KINDS
+    ).values_list("municipality_id", "region_id", "region__kind")
+    regions_of: dict[int, list[tuple[int, int]]] = {}
+    for municipality_id, region_id, kind in memberships:
+        regions_of.setdefault(municipality_id, []).append((NEAREST_KINDS.index(kind), region_id))
+    region_ids = {region_id for regions in regions_of.values() for _rank, region_id in regions}
+    covered = (
+        OrganisationArea.objects.filter(covers=True, municipality__regions__in=region_ids)
+        .select_related("municipality", "organisation")
+        .annotate(region_id=F("municipality__regions"))
+        .order_by("municipality__name_nl")
+    )
+    in_region: dict[int, list[OrganisationArea]] = {}
+    for area in covered:
+        in_region.setdefault(area.region_id, []).append(area)
+    for item in uncovered:
+        seen: set[int] = set()
+        for _rank, region_id in sorted(regions_of.get(item.municipality.pk, [])):
+            for area in in_region.get(region_id, []):
+                if area.municipality_id not in seen and len(item.nearest) < NEAREST_LIMIT:
+                    seen.add(area.municipality_id)
+                    item.nearest.append((area.municipality, area.organisation))
 
 
 def organisation_by_slug(*, slug: str) -> Organisation | None:

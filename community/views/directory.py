@@ -1,6 +1,7 @@
 """The public directory of organisations and the coverage overview. Public pages: they show
 what organisations publish about themselves, and people only to logged-in members who may see them."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -25,6 +26,7 @@ def organisation_list(request):
             "page_obj": page,
             "is_filtered": form.is_filtered,
             "nearby": selectors.municipalities_nearby(query=criteria.get("query", "")),
+            "official_finder_url": settings.SAMENHUIS_OFFICIAL_FINDER_URL,
         },
     )
 

@@ -309,6 +309,8 @@ SAMENHUIS_GROUP_MEMBER_CAP = env_int("GROUP_MEMBER_CAP", 15)
 SAMENHUIS_INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 SAMENHUIS_AVATAR_MAX_BYTES = 2 * 1024 * 1024
 SAMENHUIS_LOGO_MAX_BYTES = 2 * 1024 * 1024
+# The official finder of the Huizen van het Kind (Opgroeien), offered when the directory has no answer.
+SAMENHUIS_OFFICIAL_FINDER_URL = env_str("OFFICIAL_FINDER_URL", "https://www.huizenvanhetkind.be/")
 # Discussion rooms (docs/realtime.md): at most this many messages per person in this many seconds.
 SAMENHUIS_ROOM_RATE_LIMIT = (env_int("ROOM_RATE_LIMIT_MESSAGES", 10), env_int("ROOM_RATE_LIMIT_SECONDS", 10))
 SAMENHUIS_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024

@@ -212,3 +212,21 @@ def test_coverage_answers_in_constant_queries(client, db):
     for municipality in west_flanders[1:]:
         OrganisationFactory(name=f"Huis {municipality.name_nl}", municipalities=[municipality])
     assert count_queries(client, COVERAGE) == few
+
+
+def test_a_municipality_without_a_huis_shows_the_nearest_ones_and_the_official_finder(
+    client, houses, django_assert_max_num_queries
+):
+    """Westerlo (13049) has no Huis here; Geel shares its primary care zone and reference region,
+    Hasselt neither. The official finder is offered, marked as external."""
+    with django_assert_max_num_queries(12):
+        response = client.get(DIRECTORY, {"q": "Westerlo"})
+    (westerlo,) = response.context["nearby"]
+    assert westerlo.house is None
+    assert [(municipality.name_nl, house) for municipality, house in westerlo.nearest] == [("Geel", houses["geel"])]
+    html = response.content.decode()
+    assert f'Geel: <a href="{houses["geel"].get_absolute_url()}">Huis van het Kind Geel</a>' in html
+    assert (
+        'href="https://www.huizenvanhetkind.be/" rel="external noopener">huizenvanhetkind.be</a> (een externe website)'
+        in html
+    )
