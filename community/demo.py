@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Prefetch
 from django.test.utils import override_settings
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from . import services
-from .models import IntervisionGroup, Membership, Organisation, Region, User
+from .models import IntervisionGroup, Membership, Municipality, Organisation, OrganisationArea, Region, Room, User
 
 DEMO_PASSWORD = "samenhuis-demo"  # noqa: S105 - printed on purpose; demo data only
 
@@ -167,6 +168,138 @@ def demo_organisations_ensure() -> list[Organisation]:
     return organisations
 
 
+def demo_houses_ensure() -> list[Organisation]:
+    """About thirty more demo Huizen over every province, so the directory and the coverage overview
+    look like a real installation: one in every other primary care zone (by name), covering the
+    first two or three municipalities of that zone that no Huis covers yet, named after the first
+    ("Huis van het Kind Aalst (demo)"). Idempotent: a zone where a demo Huis works already is done."""
+    from knowledge.models import LifeDomain
+
+    domains = list(LifeDomain.objects.order_by("sort_order")[:3])
+    covered = set(OrganisationArea.objects.filter(covers=True).values_list("municipality_id", flat=True))
+    demo_coverage = {
+        area.municipality_id: area.organisation
+        for area in OrganisationArea.objects.filter(covers=True, organisation__name__endswith="(demo)").select_related(
+            "organisation"
+        )
+    }
+    zones = Region.objects.filter(kind=Region.Kind.PRIMARY_CARE_ZONE).order_by("name")
+    zones = zones.prefetch_related(
+        Prefetch("municipalities", queryset=Municipality.objects.order_by("name_nl").prefetch_related("postcodes"))
+    )
+    houses = []
+    for zone in list(zones)[::2]:
+        municipalities = list(zone.municipalities.all())
+        made = next((demo_coverage[m.pk] for m in municipalities if m.pk in demo_coverage), None)
+        if made is not None:  # a demo Huis works here already (made by an earlier run, or one of the above)
+            houses.append(made)
+            continue
+        free = [municipality for municipality in municipalities if municipality.pk not in covered][:3]
+        if len(free) < 2:
+            continue
+        postcode = min((postcode.code for postcode in free[0].postcodes.all()), default="")
+        house = services.organisation_save(
+            organisation=Organisation(
+                name=f"Huis van het Kind {free[0].name_nl} (demo)",
+                kind=Organisation.Kind.HOUSE,
+                description=(
+                    "Demo-organisatie. Consultatiebureau, opvoedingsondersteuning en ontmoeting voor gezinnen "
+                    f"in {', '.join(municipality.name_nl for municipality in free)}."
+                ),
+                city=free[0].name_nl,
+                postcode=postcode,
+            ),
+            municipalities=free,
+            life_domains=domains,
+        )
+        covered.update(municipality.pk for municipality in free)
+        houses.append(house)
+    return houses
+
+
+@dataclass(frozen=True)
+class DemoColleague:
+    """A coordinator in the demo's groups and conversations. Colleagues cannot log in (no
+    password): they are there so the groups and rooms look lived in."""
+
+    email: str
+    display_name: str
+    house: str
+
+
+DEMO_COLLEAGUES = [
+    DemoColleague("lies@demo.samenhuis.test", "Lies Wouters (Huis van het Kind Middenkempen)", "Middenkempen"),
+    DemoColleague("jonas@demo.samenhuis.test", "Jonas De Smet (Huis van het Kind Gent)", "Gent"),
+    DemoColleague("fatima@demo.samenhuis.test", "Fatima El Amrani (Huis van het Kind Gent)", "Gent"),
+    DemoColleague("ruben@demo.samenhuis.test", "Ruben Claes (Huis van het Kind Hasselt)", "Hasselt"),
+    DemoColleague("eline@demo.samenhuis.test", "Eline Vandamme (Huis van het Kind Brugge)", "Brugge"),
+    DemoColleague("tom@demo.samenhuis.test", "Tom Peeters (Huis van het Kind Leuven)", ""),
+]
+
+
+def demo_colleagues_ensure() -> dict[str, User]:
+    colleagues = {}
+    for colleague in DEMO_COLLEAGUES:
+        user = User.objects.filter(email=colleague.email).first()
+        if user is None:
+            user = User.objects.create_user(email=colleague.email, password=None)  # cannot log in
+            services.profile_create(user=user, display_name=colleague.display_name)
+        house = Organisation.objects.filter(name=f"Huis van het Kind {colleague.house} (demo)").first()
+        if colleague.house and house is not None:
+            Membership.objects.get_or_create(
+                person=user, organisation=house, defaults={"role": Membership.Role.COORDINATOR}
+            )
+        colleagues[colleague.email.split("@")[0]] = user
+    return colleagues
+
+
+def _invited(group: IntervisionGroup, facilitator: User, person: User) -> None:
+    """Join a demo group the way people do: the facilitator invites, the person accepts (a request
+    approved at once left the facilitator a "wants to join" notification about a member)."""
+    if group.memberships.filter(person=person).exists():
+        return
+    EmailAddress.objects.update_or_create(user=person, email=person.email, defaults={"verified": True, "primary": True})
+    invitation = services.group_member_invite(actor=facilitator, group=group, email=person.email)
+    services.group_invitation_accept(user=person, token=services.invitation_token(invitation))
+
+
+# Regional intervision groups: (name, reference region, visibility, facilitator, members, description)
+DEMO_REGIONAL_GROUPS = [
+    (
+        "Intervisiegroep Regio Gent",
+        "Regio Gent",
+        IntervisionGroup.Visibility.CLOSED,
+        "jonas",
+        ["fatima"],
+        "Coördinatoren uit Gent en omgeving bespreken maandelijks een casus volgens de roddelmethode.",
+    ),
+    (
+        "Intervisiegroep Limburg",
+        "Limburg",
+        IntervisionGroup.Visibility.OPEN,
+        "ruben",
+        [],
+        "Open intervisie voor Limburgse Huizen van het Kind: elk kwartaal een casus en een thema.",
+    ),
+    (
+        "Intervisiegroep Westhoek en Brugge",
+        "Westhoek",
+        IntervisionGroup.Visibility.CLOSED,
+        "eline",
+        [],
+        "Kleine Huizen uit de Westhoek en de regio Brugge helpen elkaar met vragen over samenwerking.",
+    ),
+    (
+        "Intervisiegroep Oost-Brabant",
+        "Oost-Brabant",
+        IntervisionGroup.Visibility.OPEN,
+        "tom",
+        ["lies"],
+        "Een open groep voor coördinatoren uit Leuven en het Hageland, met de tienstappenmethode.",
+    ),
+]
+
+
 def demo_groups_ensure() -> list[IntervisionGroup]:
     """The closed Kempen group (coordinator and facilitator are members) and a secret group."""
     admin = User.objects.get(email="beheer@samenhuis.test")
@@ -190,10 +323,9 @@ def demo_groups_ensure() -> list[IntervisionGroup]:
                 "om een casus uit hun werk te bespreken volgens de incidentmethode."
             ),
         )
-        join_request = services.group_member_request(
-            actor=coordinator, group=kempen, motivation="Ik coördineer het Huis van het Kind in Geel."
-        )
-        services.group_request_decide(actor=facilitator, join_request=join_request, approve=True)
+    _invited(kempen, facilitator, coordinator)
+    colleagues = demo_colleagues_ensure()
+    _invited(kempen, facilitator, colleagues["lies"])
     groups.append(kempen)
     secret = IntervisionGroup.objects.filter(name="Werkgroep kwetsbare gezinnen (demo)").first()
     if secret is None:
@@ -205,11 +337,98 @@ def demo_groups_ensure() -> list[IntervisionGroup]:
             description="Een besloten groep die situaties van gezinnen in armoede bespreekt; alleen op uitnodiging.",
         )
     groups.append(secret)
+    for name, region, visibility, facilitator_key, member_keys, description in DEMO_REGIONAL_GROUPS:
+        group = IntervisionGroup.objects.filter(name=name).first()
+        if group is None:
+            group = services.group_create(
+                actor=admin,
+                name=name,
+                visibility=visibility,
+                region=Region.objects.get(kind=Region.Kind.REFERENCE_REGION, name=region),
+                facilitators=[colleagues[facilitator_key]],
+                description=description,
+            )
+        for key in member_keys:
+            _invited(group, colleagues[facilitator_key], colleagues[key])
+        groups.append(group)
     return groups
+
+
+# Conversations: (room, [(author key, client id, text, reply to client id)])
+DEMO_CONVERSATIONS = [
+    (
+        "group:Intervisiegroep Kempen",
+        [
+            (
+                "facilitator",
+                "demo-kempen-1",
+                "Welkom allemaal! Ons volgende intervisiemoment staat in de agenda.",
+                None,
+            ),
+            (
+                "coordinator",
+                "demo-kempen-2",
+                "Dank je. Ik breng graag een casus in over een gezin dat de weg naar het consultatiebureau niet vindt.",
+                None,
+            ),
+            ("lies", "demo-kempen-3", "Herkenbaar. Bij ons hielp een inloopmoment op zaterdag.", "demo-kempen-2"),
+            ("facilitator", "demo-kempen-4", "Mooi, dan nemen we die casus als eerste.", "demo-kempen-2"),
+        ],
+    ),
+    (
+        "domain:ouderschaps-en-opvoedingsondersteuning",
+        [
+            (
+                "jonas",
+                "demo-opvoeding-1",
+                "Wie heeft ervaring met opvoedingsondersteuning in groep voor vaders?",
+                None,
+            ),
+            (
+                "coordinator",
+                "demo-opvoeding-2",
+                "In Geel loopt een papa-café, één keer per maand op zaterdagvoormiddag. Ik deel graag het draaiboek.",
+                "demo-opvoeding-1",
+            ),
+            ("ruben", "demo-opvoeding-3", "In Hasselt starten we in het voorjaar iets gelijkaardigs.", None),
+        ],
+    ),
+]
+
+
+def demo_conversations_ensure() -> None:
+    """A few messages in the Kempen group's room and in a thematic room, posted through the room
+    service (numbered, announced, notified) as the people themselves would."""
+    people = {
+        "coordinator": User.objects.get(email="coordinator@samenhuis.test"),
+        "facilitator": User.objects.get(email="gespreksleider@samenhuis.test"),
+        **demo_colleagues_ensure(),
+    }
+    for room_key, messages in DEMO_CONVERSATIONS:
+        kind, key = room_key.split(":", 1)
+        room = (
+            Room.objects.filter(group__name=key).first()
+            if kind == "group"
+            else Room.objects.filter(kind=Room.Kind.PUBLIC, life_domain__slug=key).first()
+        )
+        if room is None:
+            continue
+        posted: dict[str, int] = {}
+        for author_key, client_id, body, reply_to in messages:
+            message = services.room_message_post(
+                room=room,
+                author=people[author_key],
+                body=body,
+                client_id=client_id,
+                parent_seq=posted.get(reply_to) if reply_to else None,
+            )
+            posted[client_id] = message.parent.seq if message.parent_id else message.seq
 
 
 def demo_community_ensure() -> None:
     """Demo organisations and groups; the demo sends no mail (it would only reach .test addresses)."""
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
         demo_organisations_ensure()
+        demo_houses_ensure()
         demo_groups_ensure()
+        demo_conversations_ensure()

@@ -6,6 +6,7 @@ future. Registrations go through the real services; mails stay in memory."""
 import datetime
 from datetime import timedelta
 
+from dateutil.easter import easter
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
@@ -36,6 +37,21 @@ SLIDES_PARAGRAPHS = [
     "opvoeding die het aanbod van het Huis overstijgen.",
     "Contact: het onthaal is elke werkdag bereikbaar; een warme overdracht kan telefonisch.",
 ]
+
+
+def _working_day(day: datetime.date) -> datetime.date:
+    """The first working day from `day` on: no weekend and no Belgian public holiday (a network
+    afternoon on Christmas Day undersold the demo)."""
+    while day.weekday() >= 5 or day in _public_holidays(day.year):
+        day += timedelta(days=1)
+    return day
+
+
+def _public_holidays(year: int) -> set[datetime.date]:
+    easter_sunday = easter(year)
+    fixed = [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)]
+    movable = [timedelta(days=1), timedelta(days=39), timedelta(days=50)]  # Easter and Whit Monday, Ascension
+    return {datetime.date(year, month, day) for month, day in fixed} | {easter_sunday + delta for delta in movable}
 
 
 def _brussels(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -87,7 +103,7 @@ def _events_demo() -> None:
     editor = people.get("redactie@samenhuis.test")
     facilitator = people.get("gespreksleider@samenhuis.test")
 
-    past_day = today - timedelta(days=45)
+    past_day = _working_day(today - timedelta(days=45))
     past = _event(
         agenda,
         slug="netwerknamiddag-kempen-najaar",
@@ -142,7 +158,7 @@ def _events_demo() -> None:
             # A seat at the past afternoon, so the demo coordinator sees the attendees-only slides.
             past.registrations.create(person=coordinator, status="confirmed", confirmed_at=past.starts_at)
 
-    upcoming_day = today + timedelta(days=21)
+    upcoming_day = _working_day(today + timedelta(days=21))
     upcoming = _event(
         agenda,
         slug="netwerknamiddag-kempen-voorjaar",
@@ -166,7 +182,7 @@ def _events_demo() -> None:
         if person and not upcoming.registrations.filter(person=person).exists():
             services.event_register(event=upcoming, person=person)
 
-    training_day = today + timedelta(days=35)
+    training_day = _working_day(today + timedelta(days=35))
     _event(
         agenda,
         slug="vorming-veerkrachtig-opvoeden",
@@ -190,7 +206,7 @@ def _events_demo() -> None:
 
     group = IntervisionGroup.objects.filter(name="Intervisiegroep Kempen").first()
     if group and facilitator and not GroupMeeting.objects.filter(group=group).exists():
-        meeting_day = today + timedelta(days=14)
+        meeting_day = _working_day(today + timedelta(days=14))
         services.meeting_create(
             group=group,
             by=facilitator,
