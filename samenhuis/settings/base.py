@@ -8,6 +8,8 @@ database search.
 from pathlib import Path
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from wagtail.embeds.oembed_providers import vimeo as oembed_vimeo
+from wagtail.embeds.oembed_providers import youtube as oembed_youtube
 
 from .environment import (
     database_from_env,
@@ -244,6 +246,9 @@ SAMENHUIS_VIDEO_FRAME_SOURCES = [
     "https://www.youtube-nocookie.com",
     "https://player.vimeo.com",
 ]
+# Editors embed only what the policy lets the browser show: YouTube and Vimeo (any other oEmbed
+# provider would save, then show an empty frame).
+WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed", "providers": [oembed_youtube, oembed_vimeo]}]
 SAMENHUIS_CSP_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF],

@@ -122,3 +122,13 @@ def test_production_settings_enforce_the_policy_and_name_the_websocket_origin():
     assert enforced["DIRECTIVES"]["script-src"] == ["'self'"]
     assert enforced["DIRECTIVES"]["connect-src"] == ["'self'", "wss://samenhuis.example"]
     assert cms["connect-src"] == ["'self'", "wss://samenhuis.example"]
+
+
+def test_editors_can_embed_only_what_the_policy_lets_the_browser_show():
+    from wagtail.embeds.finders import get_finders
+
+    (finder,) = get_finders()
+    assert finder.accept("https://www.youtube.com/watch?v=SJXMTtvCxRo")
+    assert finder.accept("https://vimeo.com/76979871")
+    assert not finder.accept("https://twitter.com/samenhuis/status/1")
+    assert not finder.accept("https://www.slideshare.net/x/y")
