@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .refusals import is_login_redirect, is_overload, overload_response, session_expired_response
+
 # Wagtail's admin, with its previews (samenhuis/urls.py).
 CMS_PREFIX = "/cms/"
 
@@ -89,3 +91,30 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class RefusalMiddleware:
+    """Refusals that keep what the person typed (samenhuis/refusals.py).
+
+    - A view that cannot get the database in time (a lock wait past the lock timeout, see
+      samenhuis/settings/environment.py) answers 503 with Retry-After and the text, logged as one
+      line; overload in another middleware is caught by samenhuis.errors.server_error instead.
+    - A POST whose session has expired is answered with its text and a log-in link, instead of
+      the bare redirect to the log-in page that `login_required` and its kin give.
+
+    It sits after AuthenticationMiddleware, which it needs for the second.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "POST" and is_login_redirect(response) and not request.user.is_authenticated:
+            return session_expired_response(request, login_url=response["Location"]) or response
+        return response
+
+    def process_exception(self, request, exception):
+        if is_overload(exception):
+            return overload_response(request, exception)
+        return None

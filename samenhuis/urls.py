@@ -29,3 +29,9 @@ urlpatterns = [
 # Public uploads only (samenhuis/files.py); answered when SAMENHUIS_SERVE_MEDIA is on.
 urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", public_media, name="public_media"))
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# In the site's layout and in Dutch; for a POST with the person's text to copy (samenhuis/errors.py).
+handler400 = "samenhuis.errors.bad_request"
+handler403 = "samenhuis.errors.permission_denied"
+handler404 = "samenhuis.errors.page_not_found"
+handler500 = "samenhuis.errors.server_error"

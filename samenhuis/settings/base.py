@@ -28,6 +28,8 @@ VAR_DIR = BASE_DIR / "var"
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# In Dutch and in the layout, with the text of the refused form to copy (samenhuis/errors.py).
+CSRF_FAILURE_VIEW = "samenhuis.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "daphne",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "samenhuis.middleware.CmsPreviewFramingMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # After authentication: overload answers 503, an expired session's POST keeps its text.
+    "samenhuis.middleware.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "samenhuis.urls"

@@ -64,6 +64,10 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {raw!r}.")
 
 
+# How long a write waits for a lock another transaction holds before it gives up (seconds).
+DATABASE_LOCK_TIMEOUT_SECONDS = 2
+
+
 def database_from_env(default_url: str) -> dict:
     url = env_str("DATABASE_URL") or default_url
     try:
@@ -80,9 +84,11 @@ def database_from_env(default_url: str) -> dict:
         if name and name != ":memory:":
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         config["OPTIONS"] = {
-            # Several Daphne workers and threads share one file: wait for locks instead of failing,
-            # take the write lock at BEGIN so no transaction has to be retried halfway.
-            "timeout": 20,
+            # Several Daphne workers and threads share one file: wait for the write lock, but only
+            # briefly; a write that cannot have it answers 503 "busy" with the text kept
+            # (samenhuis/refusals.py) instead of hanging for long and failing anyway. Take the
+            # write lock at BEGIN so no transaction has to be retried halfway.
+            "timeout": DATABASE_LOCK_TIMEOUT_SECONDS,
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
@@ -95,6 +101,10 @@ def database_from_env(default_url: str) -> dict:
             "max_size": env_int("DATABASE_POOL_SIZE", 10),
             "timeout": 20,
         }
+        # A statement waits for a row lock this long at most, then fails with lock_not_available
+        # (55P03), which answers 503 "busy" with the text kept (samenhuis/refusals.py).
+        options = config["OPTIONS"].get("options", "")
+        config["OPTIONS"]["options"] = f"{options} -c lock_timeout={DATABASE_LOCK_TIMEOUT_SECONDS * 1000}".strip()
         config["CONN_MAX_AGE"] = 0
     return config
 
