@@ -1,6 +1,9 @@
 """Agenda, event, registration, attendee, meeting and feed views. Thin: the rules are in
-`events.permissions`, the changes in `events.services`; a refused change comes back as a
-message on the page it came from, with what the person typed kept."""
+`events.permissions`, the changes in `events.services`; a mistake in a form comes back as the
+form with its error, with what the person typed kept. A registration refused because the event
+changed since the page was loaded (closed, cancelled, over, already registered) answers with
+its own status and the answers to copy (samenhuis/refusals.py); so does a form posted by
+someone who lost the right to it."""
 
 import csv
 from functools import wraps
@@ -19,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.views.groups import group_view
+from samenhuis.refusals import kept_from_form, refusal_response
 
 from . import calendar, ical, permissions, selectors, services
 from .forms import AgendaFilterForm, AttendeesMailForm, MeetingForm, MeetingResponseForm, RegistrationForm
@@ -27,6 +31,10 @@ from .models import CalendarFeed, EventPage, GroupMeeting, MeetingResponse, Regi
 WAITLISTED_MESSAGE = gettext_lazy(
     "The event is full: you are number %(position)d on the waitlist. We mail you when a seat frees up."
 )
+
+# The status of a refused registration, by RegistrationRefused's code: the event is gone for
+# registering (410) or its state no longer allows this one (409).
+REGISTRATION_REFUSED_STATUS = {"cancelled": 410, "past": 410, "anonymous": 403}
 
 # The agenda ------------------------------------------------------------------------------------
 
@@ -120,8 +128,14 @@ def event_register(request, event):
                 answers={name: str(value) for name, value in form.cleaned_data.items()},
             )
         except services.RegistrationRefused as refusal:
-            messages.error(request, refusal.messages[0])
-            return redirect(event.url)
+            return refusal_response(
+                request,
+                status=REGISTRATION_REFUSED_STATUS.get(refusal.code, 409),
+                title=_("Your registration was not taken"),
+                reason=refusal.messages[0],
+                kept=kept_from_form(form),
+                back=event.url,
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -136,6 +150,12 @@ def event_register(request, event):
     response = TemplateResponse(request, "events/event_page.html", _event_context(request, event, form=form))
     response.status_code = 400
     return response
+
+
+def _forbidden(request, form, error: ValidationError):
+    """A form whose sender lost the right to it after the page was loaded (the service's
+    code "forbidden"): 403 with the text kept."""
+    return refusal_response(request, status=403, reason=" ".join(error.messages), kept=kept_from_form(form))
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -255,6 +275,8 @@ def event_attendees_mail(request, event):
         try:
             count = services.event_attendees_mail(event=event, sender=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if getattr(error, "code", None) == "forbidden":
+                return _forbidden(request, form, error)
             form.add_error(None, error)
         else:
             messages.success(request, _("Your message is being sent to %(count)d attendees.") % {"count": count})
@@ -352,6 +374,8 @@ def meeting_create(request, group, membership):
         try:
             meeting = services.meeting_create(group=group, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if getattr(error, "code", None) == "forbidden":
+                return _forbidden(request, form, error)
             _form_errors(form, error)
         else:
             messages.success(request, _("The meeting has been planned."))
@@ -409,6 +433,8 @@ def meeting_edit(request, group, membership, pk):
         try:
             services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if getattr(error, "code", None) == "forbidden":
+                return _forbidden(request, form, error)
             _form_errors(form, error)
         else:
             messages.success(request, _("The meeting has been changed."))

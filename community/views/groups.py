@@ -1,5 +1,7 @@
 """Intervision group pages and actions. Thin: the rules are in `community.permissions`, the
-changes in `community.services`; a refused change comes back as a message, never a 500.
+changes in `community.services`; a refused change comes back as a message, never a 500, and a
+refused form that carried text (a request's message) as its own page with the text to copy
+(samenhuis/refusals.py); a form posted after losing the right to it is the 403 page with the text.
 
 Every group URL goes through `group_view`: unknown and secret-to-you groups are 404, anonymous
 visitors of other groups are sent to log in, management actions need a facilitator (403).
@@ -17,6 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from samenhuis.refusals import kept_from_form, refusal_response
 
 from .. import permissions, services
 from ..forms.groups import GroupCreateForm, GroupForm, InvitationForm, JoinRequestForm
@@ -158,19 +162,35 @@ def group_join(request, group, access):
     return redirect(group)
 
 
+def _request_refused(request, group, form, reason: str):
+    """A request to join that the group's state refuses now (already a member, already asked,
+    the group full): 409 with the message to the facilitators kept."""
+    return refusal_response(
+        request,
+        status=409,
+        title=_("Your request was not sent"),
+        reason=reason,
+        kept=kept_from_form(form),
+        back=group.get_absolute_url(),
+    )
+
+
 @group_view(methods=("GET", "POST"))
 def group_request(request, group, access):
+    form = JoinRequestForm(request.POST or None)
     if not permissions.can_request_to_join(access):
         if access.is_member or access.pending_request is not None:
-            messages.info(request, _("You are already a member or have already asked to join."))
+            reason = _("You are already a member or have already asked to join.")
+            if request.method == "POST":
+                return _request_refused(request, group, form, reason)
+            messages.info(request, reason)
             return redirect(group)
         raise PermissionDenied
-    form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.group_member_request(actor=request.user, group=group, motivation=form.cleaned_data["motivation"])
         except ValidationError as error:
-            form.add_error(None, error)
+            return _request_refused(request, group, form, " ".join(error.messages))
         else:
             messages.success(request, _("Your request has been sent to the facilitators."))
             return redirect(group)

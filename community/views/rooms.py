@@ -1,6 +1,9 @@
 """Room pages: everything the live room does, as plain pages and forms (works without
 JavaScript; static/js/room.js enhances the same page). Thin: rules in `community.permissions`,
-changes in `community.services`; a refused change comes back as a message on the page.
+changes in `community.services`. A mistake in the form comes back as the form with its error;
+a change refused because the room changed since the page was loaded (the person muted or no
+longer a member, the room archived, posting too fast, the message removed) answers with its own
+status and the person's text to copy (`_refusal`, samenhuis/refusals.py).
 
 Every room URL goes through `room_view`: unknown rooms and a secret group's room are 404,
 anonymous visitors are sent to log in, people who may not read a room get 403 with the reason.
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samenhuis.files import private_file_response
+from samenhuis.refusals import kept_from_form, kept_from_post, refusal_response
 
 from .. import permissions, services
 from ..forms.rooms import EditForm, MessageForm, MuteForm, NotifyForm, ReactForm, ReportForm
@@ -37,8 +41,13 @@ def room_view(*, methods=("GET",)):
                 return redirect_to_login(request.get_full_path())
             access = permissions.room_access(request.user, room)
             if access.is_hidden:
+                if request.method == "POST":  # removed from a secret group while its room was open
+                    return refusal_response(request, status=404, kept=kept_from_post(request))
                 raise Http404
             if not access.can_read:
+                if request.method == "POST":
+                    title = _("What you wrote was not saved")
+                    return _refusal(request, room, PermissionDenied(), kept=kept_from_post(request), title=title)
                 return render(request, "community/rooms/room_forbidden.html", {"room": room}, status=403)
             if request.method not in methods:
                 return HttpResponseNotAllowed(methods)
@@ -55,6 +64,46 @@ def _refused(request, error: ValidationError | PermissionDenied) -> None:
         return
     for message in error.messages:
         messages.error(request, message)
+
+
+# The status of a refusal caused by a change after the page was loaded, by the service's code;
+# other codes are mistakes in the form itself and come back as the form with its error.
+REFUSAL_STATUS = {
+    "muted": 403,
+    "not_member": 409,
+    "room_archived": 409,
+    "removed": 410,
+    "not_found": 410,
+    "rate_limited": 429,
+}
+
+
+def _is_refusal(error: ValidationError | PermissionDenied) -> bool:
+    return isinstance(error, PermissionDenied) or getattr(error, "code", None) in REFUSAL_STATUS
+
+
+def _refusal(request, room, error, *, kept, title=None, back=None):
+    """The answer to a refused change: its status, the reason, what to do, the text to copy."""
+    if isinstance(error, PermissionDenied):
+        status, reason = 403, _("Only the members of the group read and write in this room.")
+        if room.kind != Room.Kind.GROUP:
+            reason = _("You may not do that in this room.")
+    else:
+        status, reason = REFUSAL_STATUS.get(error.code, 400), " ".join(error.messages)
+    advice = {
+        "muted": _("You can write again when the mute ends: copy your text to post it then."),
+        "rate_limited": _("Wait that long, then go back to the room and paste your text."),
+    }.get(getattr(error, "code", None), "")
+    return refusal_response(
+        request,
+        status=status,
+        title=title or _("Your message was not posted"),
+        reason=reason,
+        advice=advice,
+        kept=kept,
+        back=back or room.get_absolute_url(),
+        retry_after=getattr(error, "retry_after", None),
+    )
 
 
 def _client_strings() -> dict:
@@ -101,7 +150,9 @@ def _post(request, room, access, *, parent_seq=None):
                 parent_seq=parent_seq,
                 files=form.cleaned_data["files"],
             )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
+            if _is_refusal(error):
+                return form, _refusal(request, room, error, kept=kept_from_form(form), back=request.path)
             form.add_error("body", error)
         else:
             if parent_seq is None:
@@ -223,13 +274,21 @@ def room_message(request, room, access, seq):
 @room_view(methods=("GET", "POST"))
 def room_message_edit(request, room, access, seq):
     message = selectors.message_for_seq(room, seq)
-    if message.author_id != request.user.pk or message.is_removed:
+    if message.author_id != request.user.pk:
         raise PermissionDenied
     form = EditForm(request.POST or None, initial={"body": message.body})
+    title = _("Your change was not saved")
+    if message.is_removed:
+        if request.method == "POST":  # removed while the edit page was open
+            error = ValidationError(_("A removed message cannot be edited."), code="removed")
+            return _refusal(request, room, error, kept=kept_from_form(form), title=title)
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
             services.room_message_edit(actor=request.user, message=message, body=form.cleaned_data["body"])
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
+            if _is_refusal(error):
+                return _refusal(request, room, error, kept=kept_from_form(form), title=title, back=_back_to(message))
             form.add_error("body", error)
         else:
             messages.success(request, _("Your message has been changed."))
@@ -277,8 +336,13 @@ def room_message_report(request, room, access, seq):
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
+            if _is_refusal(error):
+                title = _("Your report was not sent")
+                return _refusal(request, room, error, kept=kept_from_form(form), title=title, back=_back_to(message))
             form.add_error(None, error)
+        except Room.DoesNotExist:
+            return refusal_response(request, status=404, kept=kept_from_form(form))
         else:
             messages.success(request, _("Thank you. The moderators of this room will look at the message."))
             return redirect(_back_to(message))
@@ -331,7 +395,11 @@ def room_mute(request, room, access):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _refused(request, error)
+            # The note is kept whatever the reason: the moderator may have written at length.
+            title = _("The mute was not saved")
+            return _refusal(
+                request, room, error, kept=kept_from_form(form), title=title, back=f"{room.get_absolute_url()}#leden"
+            )
         else:
             messages.success(request, _("The mute of %(person)s has been saved.") % {"person": person})
     return redirect(f"{room.get_absolute_url()}#leden")
