@@ -243,6 +243,10 @@ class RoomConsumer(FrameConsumer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.recheck_seconds = ACCESS_RECHECK_SECONDS * (1 + random.random())  # noqa: S311 - spreading load
+        # Whether the viewer shares an organisation or a group with people who keep their profile
+        # to their connections (`names_visible`), remembered as long as the access is.
+        self.connected: dict[int, bool] = {}
+        self.connected_at = 0.0
 
     async def connect(self):
         user = self.scope.get("user")
@@ -329,6 +333,9 @@ class RoomConsumer(FrameConsumer):
         services.presence_join(channel_name=self.channel_name, person=User(pk=self.user_id), room=self.room)
         room = Room.objects.get(pk=self.room.pk)
         state = self.access.state
+        online = room_selectors.online_people(room)
+        visible, undecided = self.names_visible({person["id"]: person["audience"] for person in online})
+        visible |= self.remember_connected(undecided)
         return {
             "type": "hello",
             "room": {"id": room.pk, "name": room.name, "archived": room.is_archived},
@@ -337,12 +344,50 @@ class RoomConsumer(FrameConsumer):
             "last_read_seq": state.last_read_seq if state else 0,
             "can_post": self.access.can_post,
             "can_moderate": self.access.can_moderate,
-            "online": room_selectors.online_people(room),
+            "online": room_selectors.online_named_for(online, visible=visible),
         }
 
     async def announce_presence(self):
         online = await in_worker(room_selectors.online_people)(self.room)
         await self.channel_layer.group_send(self.room.channel_group, {"type": "room.presence", "online": online})
+
+    # Naming people (docs/privacy.md, "Where people are named") -------------------------------
+
+    def names_visible(self, audiences: dict[int, str]) -> tuple[set[int], set[int]]:
+        """Of the people in `audiences` (`permissions.audiences_of`, carried by announcements), those
+        this socket's viewer may see named, decided without a query, and those for which it depends
+        on whether the two are connected and the socket does not remember it yet."""
+        if time.monotonic() - self.connected_at > self.recheck_seconds:
+            self.connected, self.connected_at = {}, time.monotonic()
+        visible, undecided = set(), set()
+        for pk, audience in audiences.items():
+            decided = permissions.audience_decides(
+                audience, viewer_id=self.user_id, viewer_is_admin=self.access.is_admin, person_id=pk
+            )
+            if decided is None:
+                decided = self.connected.get(pk)
+            if decided is None:
+                undecided.add(pk)
+            elif decided:
+                visible.add(pk)
+        return visible, undecided
+
+    def remember_connected(self, person_ids: set[int]) -> set[int]:
+        """Ask (one query) and remember which of these people the viewer is connected to."""
+        if not person_ids:
+            return set()
+        connected = permissions.people_connected_to(self.user, person_ids)
+        self.connected.update({pk: pk in connected for pk in person_ids})
+        return connected
+
+    async def visible_among(self, audiences: dict[int, str]) -> set[int]:
+        """`names_visible`, asking the database only when something is left undecided (a person who
+        keeps their profile to their connections, the first time in a while): an announcement
+        usually reaches every socket without a query."""
+        visible, undecided = self.names_visible(audiences)
+        if undecided:
+            visible |= await in_worker(self.remember_connected)(undecided)
+        return visible
 
     # Client frames ---------------------------------------------------------------------------
 
@@ -406,7 +451,7 @@ class RoomConsumer(FrameConsumer):
     def changes_after(self, after: int, access) -> dict:
         rev = Room.objects.values_list("last_rev", flat=True).get(pk=self.room.pk)
         messages, has_more = room_selectors.messages_after_rev(self.room, after)
-        payloads = [room_selectors.message_payload(message, moderator=access.can_moderate) for message in messages]
+        payloads = room_selectors.payloads_for(messages, viewer=access.user, moderator=access.can_moderate)
         # Complete: the client is up to date with `rev`; otherwise it asks again after the last one.
         return {"messages": payloads, "has_more": has_more, "rev": payloads[-1]["rev"] if has_more else rev}
 
@@ -419,7 +464,7 @@ class RoomConsumer(FrameConsumer):
     def history(self, before: int | None, access) -> dict:
         messages, has_more = room_selectors.messages_before(self.room, before)
         return {
-            "messages": [room_selectors.message_payload(m, moderator=access.can_moderate) for m in messages],
+            "messages": room_selectors.payloads_for(messages, viewer=access.user, moderator=access.can_moderate),
             "has_more": has_more,
         }
 
@@ -431,11 +476,8 @@ class RoomConsumer(FrameConsumer):
 
     def thread(self, seq: int, access) -> dict:
         parent, replies = room_selectors.thread(self.room, seq)
-        moderator = access.can_moderate
-        return {
-            "parent": room_selectors.message_payload(parent, moderator=moderator),
-            "replies": [room_selectors.message_payload(reply, moderator=moderator) for reply in replies],
-        }
+        payloads = room_selectors.payloads_for([parent, *replies], viewer=access.user, moderator=access.can_moderate)
+        return {"parent": payloads[0], "replies": payloads[1:]}
 
     async def frame_post(self, frame):
         client_id = _str_field(frame, "client_id", max_length=services.rooms.CLIENT_ID_MAX_LENGTH)
@@ -446,6 +488,7 @@ class RoomConsumer(FrameConsumer):
             message = services.room_message_post(
                 room=self.room, author=access.user, body=body, client_id=client_id, parent_seq=parent, access=access
             )
+            # Names only people its author may see: the author, and whom a mention may name.
             return room_selectors.message_payload(message, moderator=access.can_moderate)
 
         payload = await self.call(frame, post)
@@ -544,18 +587,34 @@ class RoomConsumer(FrameConsumer):
     async def room_message(self, event):
         if time.monotonic() - self.checked_at > self.recheck_seconds and not await self.still_reading():
             return
-        if not (event["removed"] and self.access.can_moderate):
+        if "audiences" in event:
+            audiences = dict(event["audiences"])
+        else:  # announced by a process of an older release: name nobody else rather than everybody
+            audiences = dict.fromkeys(room_selectors.people_named_in(event["message"]), permissions.NOBODY)
+        visible = await self.visible_among(audiences)
+        moderator = event["removed"] and self.access.can_moderate
+        if visible >= audiences.keys() and not moderator:
+            # The frame as written once for the room: the viewer may see everyone it names.
             return await self.send(text_data=event["frame"])
-        # Moderators also see what a removed message said.
         content = json.loads(event["frame"])
-        content["message"] = await in_worker(self.moderator_payload)(content["message"]["seq"])
+        if moderator:
+            # Moderators also see what a removed message said.
+            content["message"] = await in_worker(self.moderator_payload)(content["message"]["seq"])
+        else:
+            with translation.override(self.language):
+                content["message"] = room_selectors.payload_named_for(content["message"], visible=visible)
         await self.send_json(content)
 
     def moderator_payload(self, seq: int) -> dict:
-        return room_selectors.message_payload(room_selectors.message_for_seq(self.room, seq), moderator=True)
+        message = room_selectors.message_for_seq(self.room, seq)
+        with translation.override(self.language):
+            return room_selectors.payloads_for([message], viewer=self.user, moderator=True)[0]
 
     async def room_presence(self, event):
-        await self.send_json({"type": "presence", "online": event["online"]})
+        online = event["online"]
+        audiences = {person["id"]: person.get("audience", permissions.NOBODY) for person in online}
+        visible = await self.visible_among(audiences)
+        await self.send_json({"type": "presence", "online": room_selectors.online_named_for(online, visible=visible)})
 
     async def room_access_changed(self, event):
         if event["person"] == self.user_id and await self.still_reading():

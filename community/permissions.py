@@ -153,6 +153,79 @@ def can_see_email(viewer, profile: Profile) -> bool:
     return profile.share_email or viewer.pk == profile.user_id
 
 
+# Naming people: every place that shows who someone is (docs/privacy.md, "Where people are named")
+
+
+NOBODY = "nobody"  # an audience: a deactivated account, or one without a profile
+
+
+def audience_of(user: User) -> str:
+    """Who may see this person's profile, as its visibility value ("public", "members",
+    "connections") or NOBODY; reads `user.profile` (select it with the user)."""
+    profile = getattr(user, "profile", None)
+    if profile is None or not user.is_active:
+        return NOBODY
+    return profile.visibility
+
+
+def audiences_of(person_ids) -> dict[int, str]:
+    """`audience_of` for many people in one query (none for no ids); unknown ids are NOBODY."""
+    ids = {pk for pk in person_ids if pk}
+    if not ids:
+        return {}
+    rows = Profile.objects.filter(user_id__in=ids, user__is_active=True).values_list("user_id", "visibility")
+    return dict.fromkeys(ids, NOBODY) | dict(rows)
+
+
+def audience_decides(audience: str, *, viewer_id: int | None, viewer_is_admin: bool, person_id: int) -> bool | None:
+    """`profiles_visible_to` answered from a person's audience, for a viewer who is an active
+    member (`viewer_id`) or anonymous (None): True or False, or None when it depends on whether the
+    two are connected (`people_connected_to`). Sockets use it to name people in announcements
+    without a query; keep it in step with `profiles_visible_to`."""
+    if audience == NOBODY:
+        return False
+    if audience == Profile.Visibility.PUBLIC:
+        return True
+    if viewer_id is None:
+        return False
+    if audience == Profile.Visibility.MEMBERS or person_id == viewer_id or viewer_is_admin:
+        return True
+    return None
+
+
+def people_connected_to(viewer, person_ids) -> set[int]:
+    """Of `person_ids`, the people who share an organisation or an intervision group with the
+    viewer (the connections of `profiles_visible_to`): one query, none for no ids."""
+    ids = {pk for pk in person_ids if pk}
+    if not ids or not (viewer.is_authenticated and viewer.is_active):
+        return set()
+    return set(
+        Profile.objects.filter(user_id__in=ids).filter(_connected_people(viewer)).values_list("user_id", flat=True)
+    )
+
+
+def people_visible_to(viewer, person_ids, *, audiences: dict[int, str] | None = None) -> set[int]:
+    """Of `person_ids`, the people whose profile `viewer` may see, so whom the viewer may see
+    named. One query; with the people's `audiences` known (`audiences_of`), only for those whose
+    profile is for their connections, and none when there are none."""
+    ids = {pk for pk in person_ids if pk}
+    if not ids:
+        return set()
+    if audiences is None:
+        return set(profiles_visible_to(viewer).filter(user_id__in=ids).values_list("user_id", flat=True))
+    viewer_id = viewer.pk if viewer.is_authenticated and viewer.is_active else None
+    visible, undecided = set(), set()
+    for pk in ids:
+        decided = audience_decides(audiences.get(pk, NOBODY), viewer_id=viewer_id, viewer_is_admin=False, person_id=pk)
+        if decided is None:
+            undecided.add(pk)
+        elif decided:
+            visible.add(pk)
+    if undecided and is_platform_admin(viewer):
+        return visible | undecided
+    return visible | people_connected_to(viewer, undecided)
+
+
 # Discussion rooms ---------------------------------------------------------------------------
 
 

@@ -1,14 +1,21 @@
 """Reads of discussion rooms: the JSON shape of a message (shared by sockets and pages), history
 pages, "everything after rev N", threads, room lists with unread counts, who is online, the
 moderators' queue. See docs/realtime.md.
+
+People are named to a viewer only when the viewer may see their profile
+(`permissions.people_visible_to`; docs/privacy.md, "Where people are named"): `message_payload`
+is the one shape with every name, `payload_named_for` the copy one viewer gets.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import Attachment, Message, ModerationAction, Presence, Reaction, Report, Room, RoomMember, User
@@ -78,6 +85,68 @@ def message_payload(message: Message, *, moderator: bool = False) -> dict:
     if removed and moderator:
         payload["original_html"] = message.body_html
     return payload
+
+
+# A mention as `markup.message_render` writes it (nh3 keeps this exact form).
+MENTION_HTML = re.compile(r'<span data-person="([0-9]{1,10})">@[^<]*</span>')
+
+
+def people_named_in(payload: dict) -> set[int]:
+    """The people a message payload names: its author, whom it mentions, who reacted."""
+    author = payload["author"]
+    ids = {author["id"]} if author and author["id"] else set()
+    for html in (payload["body_html"], payload.get("original_html", "")):
+        ids.update(int(pk) for pk in MENTION_HTML.findall(html))
+    for reaction in payload["reactions"]:
+        ids.update(reaction["people"])
+    return ids
+
+
+def hidden_author() -> dict:
+    """How the author of a message is shown to someone who may not see their profile: no name,
+    no id (which would lead to the profile and tie their messages together), in the viewer's
+    language. The conversation keeps an author; the person stays unnamed."""
+    return {"id": None, "name": _("Participant"), "hidden": True}
+
+
+def payload_named_for(payload: dict, *, visible: set[int]) -> dict:
+    """A copy of `payload` that names only the `visible` people (`permissions.people_visible_to`):
+    another author becomes `hidden_author()`, a mention "@someone", and a reaction keeps its count
+    but not the ids of people the viewer may not see. Unchanged (the same dict) when it names
+    nobody else."""
+    named = people_named_in(payload)
+    if named <= visible:
+        return payload
+    copy = dict(payload)
+    author = payload["author"]
+    if author and author["id"] and author["id"] not in visible:
+        copy["author"] = hidden_author()
+
+    def mention(match):
+        if int(match.group(1)) in visible:
+            return match.group(0)
+        return f"<span>@{escape(_('someone'))}</span>"
+
+    for key in ("body_html", "original_html"):
+        if key in payload:
+            copy[key] = MENTION_HTML.sub(mention, payload[key])
+    copy["reactions"] = [
+        {**reaction, "people": [pk for pk in reaction["people"] if pk in visible]} for reaction in payload["reactions"]
+    ]
+    return copy
+
+
+def payloads_for(messages, *, viewer, moderator: bool = False) -> list[dict]:
+    """`message_payload` of each message as `viewer` may see it: one query for any number of
+    messages (`permissions.people_visible_to`)."""
+    payloads = [message_payload(message, moderator=moderator) for message in messages]
+    return payloads_named_for(payloads, viewer=viewer)
+
+
+def payloads_named_for(payloads: list[dict], *, viewer) -> list[dict]:
+    named = set().union(*(people_named_in(payload) for payload in payloads)) if payloads else set()
+    visible = permissions.people_visible_to(viewer, named)
+    return [payload_named_for(payload, visible=visible) for payload in payloads]
 
 
 def message_for_seq(room: Room, seq: int) -> Message:
@@ -178,18 +247,45 @@ def is_online(person_id: int) -> bool:
 
 
 def online_people(room: Room) -> list[dict]:
+    """Who is online in the room, each with their `audience` (`permissions.audience_of`), for the
+    one announcement every socket of the room hears; each socket keeps the people its viewer may
+    see named (`online_named_for`)."""
     ids = online_ids(room)
     people = User.objects.filter(pk__in=ids).select_related("profile")
-    return sorted(({"id": person.pk, "name": person.display_name} for person in people), key=lambda p: p["name"])
+    return sorted(
+        (
+            {"id": person.pk, "name": person.display_name, "audience": permissions.audience_of(person)}
+            for person in people
+        ),
+        key=lambda p: p["name"],
+    )
 
 
-def room_people(room: Room) -> list[User]:
-    """The member list: a group's members, or the people who follow a thematic room."""
+def online_named_for(people: list[dict], *, visible: set[int]) -> list[dict]:
+    """The online people one viewer is told about: only those they may see named. The others are
+    left out, not counted: a count that moves when someone comes online would tell when a person
+    who keeps their profile to their connections is there."""
+    return [{"id": person["id"], "name": person["name"]} for person in people if person["id"] in visible]
+
+
+@dataclass(frozen=True)
+class RoomPeople:
+    named: list[tuple[User, bool]]  # the people the viewer may see named, with whether they are online
+    others: int  # the rest: counted, not named, and not said to be online
+
+
+def room_people(room: Room, *, viewer) -> RoomPeople:
+    """The member list as `viewer` may see it: a group's members, or the people who follow a
+    thematic room; named when the viewer may see their profile, otherwise only counted. Two queries."""
     if room.kind == Room.Kind.GROUP:
         people = User.objects.filter(group_memberships__group_id=room.group_id, is_active=True)
     else:
         people = User.objects.filter(room_states__room=room, is_active=True)
-    return sorted(people.select_related("profile"), key=lambda person: person.display_name.casefold())
+    visible = permissions.profiles_visible_to(viewer).filter(user_id=OuterRef("pk"))
+    people = list(people.select_related("profile").annotate(named=Exists(visible)))
+    online = online_ids(room)
+    named = sorted((person for person in people if person.named), key=lambda person: person.display_name.casefold())
+    return RoomPeople([(person, person.pk in online) for person in named], len(people) - len(named))
 
 
 def mention_candidates(room: Room, query: str, *, viewer, limit: int = 8) -> list[dict]:

@@ -13,8 +13,10 @@ A refused action raises `ValidationError` with a code (the socket's error code) 
 `PermissionDenied`, and changes nothing.
 """
 
+import html
 import json
 import math
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -29,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..mail import absolute_url, mail_send_on_commit
-from ..markup import mentions_written, message_render
+from ..markup import MENTION_SOURCE, mentions_written, message_render
 from ..models import (
     MESSAGE_MAX_LENGTH,
     Attachment,
@@ -75,11 +77,21 @@ def _announce_access_changed(room: Room, person: User) -> None:
     _announce_on_commit(room, {"type": "room.access_changed", "person": person.pk})
 
 
-def _announce_message_on_commit(message: Message, **extra) -> None:
+def _announce_message_on_commit(message: Message, *, author_read_now: bool = False, **extra) -> None:
     payload = selectors.message_payload(message)
     frame = {"type": "message", "rev": message.rev, "message": payload}
     if extra.get("parent"):
         frame["parent"] = extra["parent"]
+    # Whom the frame names, and who may see each of them: a socket whose viewer may see them all
+    # sends the frame as written; the others send a copy without those names (docs/privacy.md,
+    # "Where people are named"). One query, none for a change whose message (with its author's
+    # profile) was `author_read_now` and that names nobody else. Never the profile of the author
+    # a caller passed in: a socket holds that one from when it connected. Pairs: channel layers
+    # want string keys.
+    audiences = {}
+    if author_read_now and message.author_id:
+        audiences[message.author_id] = permissions.audience_of(message.author)
+    audiences |= permissions.audiences_of(selectors.people_named_in(payload) - audiences.keys())
     event = {
         "type": "room.message",
         "rev": message.rev,
@@ -87,6 +99,7 @@ def _announce_message_on_commit(message: Message, **extra) -> None:
         "removed": message.is_removed,
         # The socket frame written once, not once per reader (a room may have hundreds).
         "frame": json.dumps(frame),
+        "audiences": sorted(audiences.items()),
         **extra,
     }
     _announce_on_commit(message.room, event)
@@ -315,8 +328,16 @@ def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[in
             "person_id", flat=True
         )
     )
-    readers = permissions.room_readers(room).filter(pk__in=reasons.keys() - silenced).only("pk", "email")
-    excerpt = Truncator(" ".join(message.body.split())).chars(120)
+    readers = (
+        permissions.room_readers(room)
+        .filter(pk__in=reasons.keys() - silenced)
+        .only("pk", "email", "is_active", "is_superuser")
+    )
+    # The author and the people the message mentions are named to each reader only when the
+    # reader may see their profile (docs/privacy.md): a query per reader only for people who keep
+    # their profile to their connections.
+    mentions = {int(pk): name for pk, name in MENTION_WRITTEN.findall(message.body_html)}
+    audiences = permissions.audiences_of({author.pk, *mentions})
     texts = {
         "mention": _("%(person)s mentioned you in %(room)s: “%(excerpt)s”"),
         "reply": _("%(person)s replied to your message in %(room)s: “%(excerpt)s”"),
@@ -325,7 +346,10 @@ def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[in
     url = message.get_absolute_url()
     for person in readers:
         reason = reasons[person.pk]
-        text = texts[reason] % {"person": author.display_name, "room": room.name, "excerpt": excerpt}
+        visible = permissions.people_visible_to(person, audiences, audiences=audiences)
+        name = author.display_name if author.pk in visible else _("Someone")
+        excerpt = Truncator(" ".join(_excerpt_source(message.body, mentions, visible).split())).chars(120)
+        text = texts[reason] % {"person": name, "room": room.name, "excerpt": excerpt}
         notification_create(recipient=person, text=text, url=url)
         if not selectors.is_online(person.pk):
             mail_send_on_commit(
@@ -333,6 +357,26 @@ def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[in
                 template="room_message",
                 context={"text": text, "room": room, "url": absolute_url(url), "reason": reason},
             )
+
+
+MENTION_WRITTEN = re.compile(r'<span data-person="([0-9]{1,10})">@([^<]*)</span>')
+
+
+def _excerpt_source(body: str, mentions: dict[int, str], visible: set[int]) -> str:
+    """The message as written, its mentions as "@Name" for the people in `visible` and
+    "@someone" for the others (the source holds the name the author typed)."""
+
+    def mention(match):
+        written, pk = match.group(1), match.group(2)
+        if pk and int(pk) in mentions:
+            return "@" + (html.unescape(mentions[int(pk)]) if int(pk) in visible else _("someone"))
+        folded = written.strip().casefold()
+        people = [p for p, name in mentions.items() if html.unescape(name).strip().casefold() == folded]
+        if people and not all(p in visible for p in people):
+            return "@" + _("someone")
+        return "@" + written
+
+    return MENTION_SOURCE.sub(mention, body)
 
 
 @transaction.atomic
@@ -355,7 +399,7 @@ def room_message_edit(*, actor: User, message: Message, body: str) -> Message:
     message.save(update_fields=["body", "body_html", "edited_at", "rev"])
     message.mentions.set(rendered.mentioned_ids)
     message = selectors.with_details(Message.objects.filter(pk=message.pk)).get()
-    _announce_message_on_commit(message)
+    _announce_message_on_commit(message, author_read_now=True)
     _notify(message, parent=None, mentioned=rendered.mentioned_ids - mentioned_before, edited=True)
     return message
 
@@ -366,7 +410,7 @@ def _change(room: Room, message: Message, **fields) -> Message:
     fields["rev"] = room.last_rev
     Message.objects.filter(pk=message.pk).update(**fields)
     message = selectors.with_details(Message.objects.filter(pk=message.pk)).get()
-    _announce_message_on_commit(message)
+    _announce_message_on_commit(message, author_read_now=True)
     # A queryset update sends no post_save: the search index is told here (deletes and hides).
     from search.index import index_keys_on_commit
 

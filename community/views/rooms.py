@@ -135,7 +135,9 @@ def _client_strings() -> dict:
 
 
 def _payloads(messages_, access):
-    return [(message, selectors.message_payload(message, moderator=access.can_moderate)) for message in messages_]
+    """Each message with its payload as the viewer may see it (who is named: docs/privacy.md)."""
+    payloads = selectors.payloads_for(messages_, viewer=access.user, moderator=access.can_moderate)
+    return list(zip(messages_, payloads, strict=True))
 
 
 def _post(request, room, access, *, parent_seq=None):
@@ -210,7 +212,6 @@ def room_detail(request, room, access):
     if page and not has_newer and last_shown > state.last_read_seq:
         # Seeing the newest messages on the page reads them; the socket keeps this up to date.
         services.room_read(person=request.user, room=room, seq=room.last_seq)
-    online = selectors.online_ids(room)
     return render(
         request,
         "community/rooms/room_detail.html",
@@ -225,7 +226,7 @@ def room_detail(request, room, access):
             "unread_before_view": state.last_read_seq,
             "form": form,
             "notify_form": NotifyForm(initial={"notify": state.notify}),
-            "people": [(person, person.pk in online) for person in selectors.room_people(room)],
+            "people": selectors.room_people(room, viewer=request.user),
             "reactions": Reaction.EMOJI,
             "reaction_labels": Reaction.LABELS,
             "mute_form": MuteForm() if access.can_moderate else None,
@@ -261,7 +262,7 @@ def room_message(request, room, access, seq):
         {
             "room": room,
             "access": access,
-            "parent": (parent, selectors.message_payload(parent, moderator=access.can_moderate)),
+            "parent": _payloads([parent], access)[0],
             "items": _payloads(replies, access),
             "form": form,
             "reactions": Reaction.EMOJI,

@@ -56,7 +56,9 @@ if (list && "WebSocket" in window) {
         item.dataset.seq = message.seq;
         item.dataset.rev = message.rev;
         const meta = element("p", "message-item__meta");
-        meta.append(element("strong", "message-item__author", message.author ? message.author.name : strings.former_member), " ");
+        // A hidden author (docs/privacy.md) comes with a neutral name and no id, in the viewer's language.
+        const authorClass = message.author && message.author.hidden ? "message-item__author message-item__author--unnamed" : "message-item__author";
+        meta.append(element("strong", authorClass, message.author ? message.author.name : strings.former_member), " ");
         const when = element("a", "message-item__time");
         when.href = roomUrl(`${message.parent || message.seq}/`);
         const time = element("time", "", new Date(message.created_at).toLocaleString(document.documentElement.lang || "nl-BE", { dateStyle: "long", timeStyle: "short" }));

@@ -323,3 +323,60 @@ async def test_a_facilitator_who_hands_over_loses_moderation_on_the_open_socket(
     state = await next_of(communicator, "state", timeout=2)
     assert state["can_moderate"] is False and state["can_post"] is True
     await communicator.disconnect()
+
+
+# Who is named on the socket (docs/privacy.md, "Where people are named") --------------------------------
+
+
+def profile_visibility_set(person, visibility):
+    profile = person.profile
+    return services.profile_update(user=person, display_name=profile.display_name, visibility=visibility)
+
+
+async def test_a_profile_kept_for_connections_is_unnamed_at_once_and_asked_about_once_per_socket(monkeypatch):
+    """The announcement carries who may see each person it names: a change of "who may see my
+    profile" holds from the next frame on, and a socket asks the database whether its viewer is
+    connected to someone only the first time (not for every message of theirs)."""
+    from community import permissions
+
+    room = await make_thematic()
+    hidden, stranger = await make_user(profile="Hanne Verborgen"), await make_user(profile="Stijn Vreemd")
+    s, _ = await joined(room, stranger)
+    h, _ = await joined(room, hidden)
+    assert [p["name"] for p in (await next_of(s, "presence"))["online"]] == ["Hanne Verborgen", "Stijn Vreemd"]
+    asked = []
+    original = permissions.people_connected_to
+    monkeypatch.setattr(
+        permissions, "people_connected_to", lambda viewer, ids: asked.append(set(ids)) or original(viewer, ids)
+    )
+    await h.send_json_to({"type": "post", "client_id": "h1", "body": "Nog zichtbaar"})
+    assert (await next_of(s, "message"))["message"]["author"] == {"id": hidden.pk, "name": "Hanne Verborgen"}
+    assert asked == []  # "all members": decided without a query
+    await sync_to_async(profile_visibility_set)(hidden, "connections")
+    for n in range(3):
+        await h.send_json_to({"type": "post", "client_id": f"h{n + 2}", "body": f"Verborgen {n}"})
+        message = (await next_of(s, "message"))["message"]
+        assert message["author"] == {"id": None, "name": "Deelnemer", "hidden": True}
+        own = (await next_of(h, "message"))["message"]  # the author always sees their own name
+        assert own["author"] == {"id": hidden.pk, "name": "Hanne Verborgen"}
+    assert asked == [{hidden.pk}]  # once for the stranger's socket, then remembered
+    # Someone connecting now: the stranger's hello and presence leave the hidden person out.
+    s2, hello = await joined(room, stranger)
+    assert [p["name"] for p in hello["online"]] == ["Stijn Vreemd"]
+    assert [p["name"] for p in (await next_of(s, "presence"))["online"]] == ["Stijn Vreemd"]
+    for communicator in (s, s2, h):
+        await communicator.disconnect()
+
+
+async def test_a_hidden_author_is_shown_in_the_language_of_the_socket():
+    room = await make_thematic()
+    hidden, stranger = await make_user(profile="Hanne Verborgen"), await make_user()
+    await sync_to_async(profile_visibility_set)(hidden, "connections")
+    await post_async(room, hidden, "Hallo")
+    headers = [ORIGIN, (b"cookie", await session_cookie_for(stranger) + b"; samenhuis_language=en")]
+    communicator = WebsocketCommunicator(application, f"/ws/rooms/{room.pk}/", headers=headers)
+    assert (await communicator.connect())[0]
+    await communicator.send_json_to({"type": "history"})
+    history = await next_of(communicator, "history")
+    assert history["messages"][0]["author"] == {"id": None, "name": "Participant", "hidden": True}
+    await communicator.disconnect()
