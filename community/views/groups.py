@@ -110,7 +110,7 @@ def group_detail(request, group, access):
     context = {
         "group": group,
         "access": access,
-        "facilitators": selectors.group_facilitators(group=group),
+        "facilitators": selectors.group_facilitators(group=group, viewer=request.user),
         "member_count": selectors.group_member_count(group=group),
         "can_see_members": permissions.can_see_members(access),
         "can_join": permissions.can_join(access),
@@ -120,7 +120,7 @@ def group_detail(request, group, access):
         "can_manage": permissions.can_manage(access),
     }
     if context["can_see_members"]:
-        context["members"] = selectors.group_members(group=group)
+        context["members"] = selectors.group_members(group=group, viewer=request.user)
     if access.is_member:
         from events.selectors import group_meetings
 
