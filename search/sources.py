@@ -169,13 +169,26 @@ def message_searchable(message: Message) -> bool:
     return message.deleted_at is None and message.hidden_at is None
 
 
+# A mention of a person as `community.markup.message_render` writes it.
+MENTION_HTML = re.compile(r'<span data-person="[0-9]{1,10}">@[^<]*</span>')
+
+
+def message_text(message: Message) -> str:
+    """What a message says, without the names of the people it mentions. The index is shared
+    by every reader of the room, and a name may be seen only by those who may see that person's
+    profile (docs/privacy.md, "Where people are named"), which can also change after indexing:
+    so no search finds a message by a mentioned name and no snippet shows one. Authors are not
+    indexed either."""
+    return plain(MENTION_HTML.sub("@…", message.body_html))
+
+
 def message_document(message: Message) -> SearchDocument:
     room = message.room
     return _document(
         key=f"message:{message.pk}",
         type="message",
         title=room.name,
-        text=plain(message.body),
+        text=message_text(message),
         url=message.get_absolute_url(),
         date=message.created_at,
         scope=message_scope(room),
