@@ -1,7 +1,7 @@
 """The community app's models, one module per part of the domain (see DESIGN.md)."""
 
 from .groups import GroupActivity, GroupInvitation, GroupMembership, IntervisionGroup, JoinRequest
-from .organisations import Membership, Organisation, OrganisationArea
+from .organisations import Membership, MembershipRequest, Organisation, OrganisationArea
 from .people import Notification, Profile, User, UserManager
 from .places import Municipality, Postcode, Region
 from .rooms import (
@@ -26,6 +26,7 @@ __all__ = [
     "IntervisionGroup",
     "JoinRequest",
     "Membership",
+    "MembershipRequest",
     "Message",
     "MessageRevision",
     "ModerationAction",

@@ -112,3 +112,80 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} - {self.organisation} ({self.get_role_display()})"
+
+
+class MembershipRequest(models.Model):
+    """A person asks to be linked to an organisation in a role, or proposes an organisation that
+    is not listed yet: then `organisation` stays empty until an administrator accepts the
+    proposal (a new organisation) or merges it (an existing one).
+
+    Who decides is `community.permissions.membership_request_deciders`; every change goes through
+    `community.services.memberships` (docs/community.md, "Linking yourself to an organisation").
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        MERGED = "merged", _("Linked to an organisation that was already listed")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="membership_requests",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.STAFF)
+    message = models.TextField(_("message to the people who decide"), max_length=1000, blank=True)
+    # A proposed organisation: what the person told about it.
+    proposed_name = models.CharField(_("name"), max_length=150, blank=True)
+    proposed_kind = models.CharField(_("kind"), max_length=12, choices=Organisation.Kind.choices, blank=True)
+    proposed_website = models.URLField(_("website"), blank=True)
+    proposed_municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="+", verbose_name=_("municipalities")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decline_reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("request to be linked")
+        verbose_name_plural = _("requests to be linked")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"],
+                condition=Q(status="pending"),
+                name="one_open_membership_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(proposed_name=""),
+                name="membership_request_names_an_organisation",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "organisation"], name="membership_request_open_idx")]
+
+    def __str__(self):
+        return self.organisation.name if self.organisation_id else self.proposed_name
+
+    @property
+    def is_proposal(self) -> bool:
+        """A proposed organisation (also after it was accepted or merged)."""
+        return bool(self.proposed_name)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
