@@ -352,3 +352,75 @@ def room_readers(room: Room) -> QuerySet[User]:
     if room.kind == Room.Kind.GROUP:
         return people.filter(group_memberships__group_id=room.group_id)
     return people
+
+
+# Linking people to organisations (docs/community.md, "Linking yourself to an organisation") --------
+
+
+def platform_admins() -> QuerySet[User]:
+    """The people `is_platform_admin` says yes to, as a query: active superusers and holders of
+    `community.manage_community`, directly or through a group."""
+    app_label, codename = MANAGE_COMMUNITY.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    holders = User.objects.filter(Q(user_permissions__in=permission) | Q(groups__permissions__in=permission))
+    return User.objects.filter(is_active=True).filter(Q(is_superuser=True) | Q(pk__in=holders.values("pk")))
+
+
+def organisation_coordinators(organisation) -> QuerySet[User]:
+    """An organisation's own administrators: its active members with the coordinator role."""
+    return User.objects.filter(
+        is_active=True, memberships__organisation=organisation, memberships__role=Membership.Role.COORDINATOR
+    )
+
+
+def membership_request_deciders(organisation) -> tuple[QuerySet[User], bool]:
+    """Who decides a request to be linked to `organisation`: its coordinators, or the platform
+    administrators while it has none and for a proposed organisation (`organisation` None).
+    The flag says whether it is the platform administrators."""
+    if organisation is not None:
+        coordinators = organisation_coordinators(organisation)
+        if coordinators.exists():
+            return coordinators, False
+    return platform_admins(), True
+
+
+def can_decide_membership_request(user, membership_request) -> bool:
+    """Nobody decides their own request, also not an administrator."""
+    if not (user.is_authenticated and user.is_active) or membership_request.person_id == user.pk:
+        return False
+    deciders, _by_platform = membership_request_deciders(membership_request.organisation)
+    return deciders.filter(pk=user.pk).exists()
+
+
+def membership_organisations_decided_by(user) -> QuerySet:
+    """The organisations whose requests `user` decides: those they coordinate and, for a platform
+    administrator, those without an active coordinator."""
+    from .models import Organisation
+
+    if not (user.is_authenticated and user.is_active):
+        return Organisation.objects.none()
+    coordinators = Membership.objects.filter(organisation=OuterRef("pk"), role=Membership.Role.COORDINATOR)
+    coordinated = Q(Exists(coordinators.filter(person=user)))
+    if not is_platform_admin(user):
+        return Organisation.objects.filter(coordinated)
+    return Organisation.objects.filter(coordinated | ~Q(Exists(coordinators.filter(person__is_active=True))))
+
+
+@dataclass(frozen=True)
+class DecidersNamed:
+    """Who decides, as a page may tell the asker: `names` are display names, and empty when the
+    profile of one of the deciders is hidden from the asker (`profiles_visible_to`): then the page
+    says "the coordinators of <organisation>" or "the platform administrators" without names."""
+
+    organisation: object
+    by_platform: bool
+    names: list[str]
+
+
+def membership_deciders_named(viewer, organisation) -> DecidersNamed:
+    deciders, by_platform = membership_request_deciders(organisation)
+    people = list(deciders.select_related("profile").order_by("profile__display_name", "pk"))
+    ids = [person.pk for person in people]
+    visible = set(profiles_visible_to(viewer).filter(user_id__in=ids).values_list("user_id", flat=True))
+    names = [person.display_name for person in people] if people and visible >= set(ids) else []
+    return DecidersNamed(organisation, by_platform, names)

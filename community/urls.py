@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, groups, notifications, people, rooms
+from .views import directory, groups, memberships, notifications, people, rooms
 
 app_name = "community"
 
@@ -32,6 +32,21 @@ urlpatterns = [
     path("leden/", people.member_list, name="members"),
     path("leden/<int:pk>/", people.member_detail, name="member"),
     path("leden/<int:pk>/foto/", people.member_avatar, name="member_avatar"),
+    # Linking yourself to an organisation (docs/community.md)
+    path("koppelen/", memberships.membership_request, name="membership_request"),
+    path("koppelen/nieuwe-organisatie/", memberships.organisation_propose, name="organisation_propose"),
+    path(
+        "koppelen/organisaties/<slug:slug>/",
+        memberships.membership_request_organisation,
+        name="membership_request_organisation",
+    ),
+    path(
+        "koppelen/aanvragen/<int:pk>/intrekken/",
+        memberships.membership_request_withdraw,
+        name="membership_request_withdraw",
+    ),
+    path("koppelen/beslissen/", memberships.membership_requests_manage, name="membership_requests_manage"),
+    path("koppelen/beslissen/<int:pk>/", memberships.membership_request_decide, name="membership_request_decide"),
     # Organisations (public)
     path("organisaties/", directory.organisation_list, name="organisations"),
     path("organisaties/dekking/", directory.coverage, name="coverage"),

@@ -28,7 +28,8 @@ from wagtail.permissions import register_permission_policy
 
 from . import services
 from .forms.admin import MembershipAdminForm, OrganisationAdminForm, RegionAdminForm
-from .models import Membership, Organisation, Region
+from .forms.memberships import ProposalDecisionAdminForm
+from .models import Membership, MembershipRequest, Organisation, Region
 from .permissions import MANAGE_COMMUNITY, is_platform_admin
 
 # Permission policies ---------------------------------------------------------------------------
@@ -66,8 +67,20 @@ class RegionAdminPolicy(CommunityAdminPolicy):
         return regions
 
 
+class ProposalAdminPolicy(CommunityAdminPolicy):
+    """Proposed organisations come from members: administrators decide them (change), nobody adds
+    or deletes them here."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "delete") and is_platform_admin(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
 # Registered before the viewsets, which would otherwise fall back to Django's model permissions.
 register_permission_policy(Organisation, CommunityAdminPolicy(Organisation))
+register_permission_policy(MembershipRequest, ProposalAdminPolicy(MembershipRequest))
 register_permission_policy(Membership, CommunityAdminPolicy(Membership))
 register_permission_policy(Region, RegionAdminPolicy(Region))
 
@@ -327,6 +340,126 @@ class RegionViewSet(ModelViewSet):
         return Permission.objects.none()
 
 
+# Proposed organisations -------------------------------------------------------------------------
+
+
+def _open_proposals(user):
+    """What `user` may decide: open proposals, not their own (docs/community.md)."""
+    return MembershipRequest.objects.filter(
+        status=MembershipRequest.Status.PENDING, organisation__isnull=True, proposed_name__gt=""
+    ).exclude(person=user)
+
+
+class ProposalIndexView(generic.IndexView):
+    page_title = gettext_lazy("Proposed organisations")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(proposed_name__gt="").select_related("person__profile")
+
+    def get_edit_url(self, instance):
+        if instance.is_pending and instance.person_id != self.request.user.pk:
+            return super().get_edit_url(instance)
+        return None
+
+
+class ProposalDecideView(ServiceSaveMixin, generic.EditView):
+    """Accept (the organisation as corrected on the form), merge with a listed one, or decline with
+    a reason: one service call each (`services.organisation_proposal_*`). A Huis claiming a covered
+    municipality is an error at the municipalities, naming the Huis that covers it."""
+
+    page_title = gettext_lazy("Decide on the proposal")
+    submit_button_label = gettext_lazy("Save the decision")
+    template_name = "community/memberships/admin_proposal_decide.html"
+    error_field = "proposed_municipalities"
+    error_fields = {"exists": "proposed_name", "reason_required": "reason", "handled": None, "not_proposal": None}
+
+    def get_queryset(self):
+        return _open_proposals(self.request.user).select_related("person__profile")
+
+    def service_save(self, form):
+        data, user, proposal = form.cleaned_data, self.request.user, form.instance
+        decision = data["decision"]
+        if decision == ProposalDecisionAdminForm.ACCEPT:
+            organisation = services.organisation_proposal_accept(
+                actor=user,
+                proposal=proposal,
+                name=data["proposed_name"],
+                kind=data["proposed_kind"],
+                website=data["proposed_website"],
+                municipalities=data["proposed_municipalities"],
+            )
+            log(instance=organisation, action="wagtail.create", user=user)
+            self.outcome = _("%(organisation)s was added, and %(person)s is linked to it.")
+        elif decision == ProposalDecisionAdminForm.MERGE:
+            organisation = data["merge_into"]
+            services.organisation_proposal_merge(actor=user, proposal=proposal, organisation=organisation)
+            self.outcome = _("%(person)s is linked to %(organisation)s.")
+        else:
+            organisation = None
+            services.organisation_proposal_decline(actor=user, proposal=proposal, reason=data["reason"])
+            self.outcome = _("The proposal of %(person)s was declined; they read your reason.")
+        self.outcome %= {"organisation": organisation, "person": proposal.person}
+        return MembershipRequest.objects.get(pk=proposal.pk)
+
+    def get_success_message(self):
+        return self.outcome
+
+    def get_success_buttons(self):
+        return []  # a decided proposal is not opened again
+
+
+class ProposalViewSet(ModelViewSet):
+    model = MembershipRequest
+    name = "community_proposals"
+    url_prefix = "community/proposals"
+    icon = "plus"
+    menu_label = gettext_lazy("Proposed organisations")
+    index_view_class = ProposalIndexView
+    edit_view_class = ProposalDecideView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "proposed_name",
+        "proposed_kind",
+        "proposed_website",
+        "proposed_municipalities",
+        "person",
+        "role",
+        "message",
+        "status",
+        "organisation",
+        "decline_reason",
+        "created_at",
+        "decided_at",
+    ]
+    add_to_reference_index = False
+    list_display = ["proposed_name", "proposed_kind", "person", "status", "created_at"]
+    list_filter = ["status", "proposed_kind"]
+    search_fields = ["proposed_name", "person__profile__display_name", "person__email"]
+    search_backend_name = None
+    ordering = ["-created_at"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("decision"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("proposed_name"),
+                    FieldPanel("proposed_kind"),
+                    FieldPanel("proposed_website"),
+                    FieldPanel("proposed_municipalities"),
+                ],
+                heading=gettext_lazy("To accept: the organisation as it will be added"),
+            ),
+            FieldPanel("merge_into"),
+            FieldPanel("reason"),
+        ],
+        base_form_class=ProposalDecisionAdminForm,
+    )
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()
+
+
 # The menu --------------------------------------------------------------------------------------
 
 
@@ -334,7 +467,7 @@ class CommunityViewSetGroup(ViewSetGroup):
     menu_label = gettext_lazy("Community")
     menu_icon = "group"
     menu_order = 310
-    items = (OrganisationViewSet, MembershipViewSet, RegionViewSet)
+    items = (OrganisationViewSet, MembershipViewSet, ProposalViewSet, RegionViewSet)
 
 
 @hooks.register("register_admin_viewset")
