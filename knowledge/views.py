@@ -29,8 +29,9 @@ def _share_refused(request, form):
         status=403,
         title=_("Your practice was not sent"),
         reason=_("Your account is not linked to a Huis van het Kind (any more), so you cannot share a practice."),
-        advice=_("Ask the platform administrators to link your account to your Huis, then paste your text back in."),
+        advice=_("Ask to be linked to your Huis; once its coordinators agree, paste your text back in."),
         kept=kept_from_form(form),
+        action=(reverse("community:membership_request"), _("Link me to my Huis")),
     )
 
 

@@ -127,10 +127,13 @@ def refusal_response(
     back: str = "",
     login_url: str = "",
     retry_after: int | None = None,
+    action: tuple[str, str] | None = None,
 ) -> HttpResponse:
     """The page of a refusal, with the person's text to copy. Without `title` or `reason` the
-    status's page says its own (templates/403.html, ...)."""
+    status's page says its own (templates/403.html, ...). `action` (url, label) is the one thing
+    to do next, shown as a button."""
     context = {
+        "action": action,
         "title": title,
         "reason": reason,
         "advice": advice,

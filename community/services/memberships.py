@@ -12,7 +12,6 @@ change raises `ValidationError` (a rule of the flow, with a message for the form
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -355,31 +354,3 @@ def organisation_proposal_decline(*, actor: User, proposal: MembershipRequest, r
     _settle(proposal, actor=actor, status=Status.DECLINED, reason=_reason_clean(reason))
     _tell_declined(proposal)
     return proposal
-
-
-# Reads for these pages ----------------------------------------------------------------------------
-# They carry this flow's rules (who decides what), so they stay beside it.
-
-
-def membership_requests_of(*, person: User) -> QuerySet[MembershipRequest]:
-    """A person's own requests and proposals, open ones first, then the last decided ones."""
-    return (
-        MembershipRequest.objects.filter(person=person)
-        .exclude(status=Status.WITHDRAWN)
-        .select_related("organisation")
-        .prefetch_related(Prefetch("proposed_municipalities", queryset=Municipality.objects.order_by("name_nl")))
-        .order_by("-created_at", "-id")
-    )
-
-
-def membership_requests_to_decide(*, user: User) -> QuerySet[MembershipRequest]:
-    """The open requests `user` decides on the site (never their own); proposals are in the CMS."""
-    return (
-        MembershipRequest.objects.filter(
-            status=Status.PENDING,
-            organisation__in=permissions.membership_organisations_decided_by(user),
-        )
-        .exclude(person=user)
-        .select_related("organisation", "person__profile")
-        .order_by("created_at", "id")
-    )

@@ -42,6 +42,8 @@ def organisation_detail(request, slug):
         {
             "organisation": organisation,
             "people": selectors.organisation_people(organisation=organisation, viewer=request.user),
+            "works_here": request.user.is_authenticated
+            and organisation.memberships.filter(person=request.user).exists(),
         },
     )
 

@@ -22,6 +22,7 @@ from ..forms.memberships import (
     OrganisationSearchForm,
 )
 from ..models import Membership, MembershipRequest, Organisation
+from ..selectors import memberships
 from ..selectors.organisations import directory_search
 
 SEARCH_RESULTS = 20
@@ -44,7 +45,7 @@ def membership_request(request):
     form = OrganisationSearchForm(request.GET or None)
     query = form.query()
     results = list(directory_search(query=query)[: SEARCH_RESULTS + 1]) if query else []
-    own = list(services.membership_requests_of(person=request.user))
+    own = list(memberships.membership_requests_of(person=request.user))
     pending = [item for item in own if item.is_pending]
     linked_ids = set(Membership.objects.filter(person=request.user).values_list("organisation_id", flat=True))
     return render(
@@ -62,7 +63,7 @@ def membership_request(request):
             ],
             "decided": [item for item in own if not item.is_pending][:10],
             "memberships": Membership.objects.filter(person=request.user).select_related("organisation"),
-            "to_decide_count": services.membership_requests_to_decide(user=request.user).count(),
+            "to_decide_count": memberships.membership_requests_to_decide(user=request.user).count(),
         },
     )
 
@@ -175,7 +176,7 @@ def membership_requests_manage(request):
     return render(
         request,
         "community/memberships/manage.html",
-        {"requests": services.membership_requests_to_decide(user=request.user)},
+        {"requests": memberships.membership_requests_to_decide(user=request.user)},
     )
 
 

@@ -584,3 +584,19 @@ def test_the_cms_proposals_are_for_other_administrators_only(client, asker, admi
     assert inspect.status_code == 200 and "Eigen voorstel" in text(inspect)
     assert reverse("community_proposals:add") not in html(client.get(reverse("community_proposals:index")))
     assert MembershipRequest.objects.get(pk=proposal.pk).is_pending
+
+
+def test_the_organisation_page_and_a_refused_practice_lead_to_the_request(client):
+    house = OrganisationFactory(name="Huis van het Kind Aalst")
+    member = UserFactory()
+    client.force_login(member)
+    page = client.get(house.get_absolute_url()).content.decode()
+    assert f'href="{ask_url(house)}"' in page
+
+    Membership.objects.create(person=member, organisation=house, role=Membership.Role.STAFF)
+    assert ask_url(house) not in client.get(house.get_absolute_url()).content.decode()
+
+    client.force_login(UserFactory())
+    refused = client.get("/kennis/delen/")
+    assert refused.status_code == 403
+    assert f'href="{reverse("community:membership_request")}"' in refused.content.decode()
