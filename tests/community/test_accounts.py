@@ -117,3 +117,17 @@ def test_profile_edit_keeps_input_on_error_and_saves_when_valid(client):
     client.post("/gemeenschap/profiel/", {"display_name": "Nieuwe naam"})
     user.profile.refresh_from_db()
     assert user.profile.display_name == "Nieuwe naam"
+
+
+def test_changing_the_password_sends_a_dutch_security_notice(client):
+    user = UserFactory(email="an@huis.test", profile="An")
+    client.force_login(user)
+    mail.outbox.clear()
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "een-nieuw-lang-wachtwoord", "password2": "een-nieuw-lang-wachtwoord"},
+    )
+    assert response.status_code == 302
+    (notice,) = [message for message in mail.outbox if message.to == ["an@huis.test"]]
+    assert notice.subject.startswith("[Samenhuis]") and "wachtwoord" in notice.subject.lower()
+    assert "Samenhuis" in notice.body
