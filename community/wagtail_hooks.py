@@ -7,6 +7,8 @@ access sees no menu, and every URL sends them back to the CMS home with Wagtail'
 permission" message (403 for script requests). Every save is one service call, so the rule
 that one Huis covers a municipality holds here exactly as it does in the rest of the app;
 a refusal becomes an error on the form, with nothing saved and the input kept.
+
+Also what the community shows on a member's start page (community/start.py, samenhuis/start.py).
 """
 
 from django.contrib import messages
@@ -26,7 +28,9 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import BaseDjangoAuthPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import services
+from samenhuis.start import START_PANELS
+
+from . import services, start
 from .forms.admin import MembershipAdminForm, OrganisationAdminForm, RegionAdminForm
 from .forms.memberships import ProposalDecisionAdminForm
 from .models import Membership, MembershipRequest, Organisation, Region
@@ -473,3 +477,11 @@ class CommunityViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_community_viewsets():
     return CommunityViewSetGroup()
+
+
+# The member start page (samenhuis/start.py) ------------------------------------------------------
+
+hooks.register(START_PANELS, start.prompts)
+hooks.register(START_PANELS, start.groups)
+hooks.register(START_PANELS, start.notifications)
+hooks.register(START_PANELS, start.mentions)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from community.models import Region
 from knowledge.models import LifeDomain
 
-from .models import EventPage, GroupMeeting, MeetingResponse, Registration
+from . import permissions
+from .models import AgendaPage, EventPage, EventType, GroupMeeting, MeetingResponse, Registration
 
 PAGE_SIZE = 20
 
@@ -110,3 +111,27 @@ def meetings_upcoming_for(person, *, now=None) -> list[GroupMeeting]:
         .select_related("group")
         .order_by("starts_at")
     )
+
+
+def agenda_index() -> AgendaPage | None:
+    return AgendaPage.objects.live().first()
+
+
+def network_afternoons_with_materials(*, limit: int, now=None) -> list[EventPage]:
+    """The latest past network afternoons that have material for everyone, newest first, each
+    with `open_materials` (what `permissions.materials_for_everyone` allows, in the event's
+    order): two queries."""
+    now = now or timezone.now()
+    open_materials = permissions.materials_for_everyone()
+    events = list(
+        EventPage.objects.live()
+        .public()
+        .filter(event_type=EventType.NETWORK_AFTERNOON, ends_at__lt=now, pk__in=open_materials.values("page_id"))
+        .order_by("-starts_at", "-pk")[:limit]
+    )
+    by_event: dict[int, list] = {}
+    for material in open_materials.filter(page__in=events).select_related("document").order_by("page_id", "sort_order"):
+        by_event.setdefault(material.page_id, []).append(material)
+    for event in events:
+        event.open_materials = by_event.get(event.pk, [])
+    return events

@@ -1,9 +1,13 @@
-"""Attendees-only materials answer 404 to everyone else, also at Wagtail's own document address."""
+"""Attendees-only materials answer 404 to everyone else, also at Wagtail's own document address.
+Also what the agenda shows on the home page, the knowledge hub and a member's start page
+(events/start.py, samenhuis/start.py)."""
 
 from django.http import Http404
 from wagtail import hooks
 
-from . import permissions
+from samenhuis.start import HOME_SECTIONS, HUB_SECTIONS, START_GROUP_FACTS, START_PANELS
+
+from . import permissions, start
 from .models import EventMaterial
 
 
@@ -17,3 +21,9 @@ def attendees_only_documents(document, request):
     if events and not any(permissions.is_insider(request.user, event) for event in events):
         raise Http404
     return None
+
+
+hooks.register(HOME_SECTIONS, start.home_events)
+hooks.register(HUB_SECTIONS, start.hub_network_afternoons)
+hooks.register(START_PANELS, start.start_registrations)
+hooks.register(START_GROUP_FACTS, start.start_next_meetings)

@@ -1,4 +1,5 @@
-"""Reads of the knowledge base: the practice listing and the live lists of life-domain pages.
+"""Reads of the knowledge base: the practice listing, the live lists of life-domain pages, and
+what the home page, the knowledge hub and the start page show of the knowledge base.
 
 Every function here returns querysets whose query count does not grow with the number of
 practices: relations shown in lists are joined or prefetched, filters are subqueries.
@@ -8,15 +9,19 @@ See docs/knowledge.md, "Practices and life-domain pages".
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Value
+from wagtail.models import Page as WagtailPage
 
 from community.models import OrganisationArea, Region
 
 from . import practice_cache
 from .models import (
+    HomePageFeature,
     LifeDomain,
     LifeDomainPage,
     MagazineArticlePage,
+    MagazineIndexPage,
+    MagazineIssuePage,
     Pillar,
     PracticeIndexPage,
     PracticePage,
@@ -96,10 +101,13 @@ def practice_cards(practices) -> list[PracticePage]:
     return practices
 
 
-def _cards_by_ids(ids: list[int]) -> list[PracticePage]:
+def _cards_by_ids(ids: list[int], *, just_checked: bool = False) -> list[PracticePage]:
     """The live, public practices with these ids, in this order, as cards: a remembered id of a
-    practice unpublished, deleted or restricted since is left out."""
-    by_id = PracticePage.objects.live().public().select_related("house").only(*CARD_FIELDS).in_bulk(ids)
+    practice unpublished, deleted or restricted since is left out. `just_checked`: the ids come
+    from a query of this request that kept only public practices, so the view restrictions are
+    not read a second time."""
+    practices = PracticePage.objects.live() if just_checked else PracticePage.objects.live().public()
+    by_id = practices.select_related("house").only(*CARD_FIELDS).in_bulk(ids)
     return practice_cards(by_id[pk] for pk in ids if pk in by_id)
 
 
@@ -275,4 +283,93 @@ def life_domain_articles(domain: LifeDomain) -> list[MagazineArticlePage]:
         .public()
         .filter(life_domains=domain)
         .order_by("-first_published_at", "-pk")[:LIVE_LIST_LENGTH]
+    )
+
+
+# The home page, the knowledge hub and the start page (knowledge/start.py) ---------------------
+#
+# A page that shows several lists filters each on "public" (no view restriction above it). Wagtail's
+# `PageQuerySet.public()` reads every restriction for that, once per list; these functions take
+# the restrictions read once for the request instead (`private`: `private_pages_q()`), and read
+# them themselves when not given one. Never remembered beyond the request (knowledge/restrictions.py).
+
+NEWEST_ON_HOME = 3
+
+
+def private_pages_q() -> Q:
+    """Wagtail's `private_q()`: the pages in a section with a view restriction. One query."""
+    return WagtailPage.objects.all().private_q()
+
+
+def _public(pages: QuerySet, private: Q | None) -> QuerySet:
+    return pages.public() if private is None else pages.exclude(private)
+
+
+def practices_newest(*, limit: int = NEWEST_ON_HOME, private: Q | None = None) -> list[PracticePage]:
+    """The newest live, public practices, as cards; which ones is remembered until the
+    practices change (knowledge/practice_cache.py), whether they are public is read now."""
+
+    def newest_ids():
+        return list(practices_live().order_by("-first_published_at", "-pk").values_list("pk", flat=True)[:limit])
+
+    ids = practice_cache.remembered("newest-all", (limit,), newest_ids)
+    by_id = _public(PracticePage.objects.live(), private).select_related("house").only(*CARD_FIELDS).in_bulk(ids)
+    return practice_cards(by_id[pk] for pk in ids if pk in by_id)
+
+
+def practices_new_in_life_domains(domain_ids, *, since, limit: int) -> tuple[list[PracticePage], int]:
+    """The newest practices tagged with any of these domains and first published after `since`
+    (any time when None), as cards, with how many there are in all: one query for the ids and
+    the total (`COUNT(*) OVER ()`), two for the cards. Personal (`since`), so not remembered."""
+    if not domain_ids:
+        return [], 0
+    tagged = PracticePage.life_domains.through.objects.filter(
+        practicepage_id=OuterRef("pk"), lifedomain_id__in=sorted(domain_ids)
+    )
+    practices = practices_live().filter(Exists(tagged))
+    if since is not None:
+        practices = practices.filter(first_published_at__gt=since)
+    rows = list(
+        practices.order_by("-first_published_at", "-pk")
+        .annotate(total_count=_TotalCount())
+        .values_list("pk", "total_count")[:limit]
+    )
+    return _cards_by_ids([pk for pk, _total in rows], just_checked=True), (rows[0][1] if rows else 0)
+
+
+def practice_counts_by_life_domain() -> dict[int, int]:
+    """How many live, public practices each life domain has (a domain without any is absent):
+    one grouped query, remembered until the practices change."""
+
+    def counts():
+        links = PracticePage.life_domains.through.objects.filter(practicepage_id__in=practices_live().values("pk"))
+        return dict(links.values_list("lifedomain_id").annotate(count=Count("pk")).order_by())
+
+    return practice_cache.remembered("counts-by-domain", (), counts)
+
+
+def magazine_index(*, private: Q | None = None) -> MagazineIndexPage | None:
+    return _public(MagazineIndexPage.objects.live(), private).first()
+
+
+def magazine_current_issue(*, private: Q | None = None) -> MagazineIssuePage | None:
+    """The latest live, public issue, with its cover."""
+    issues = _public(MagazineIssuePage.objects.live(), private).select_related("cover_image")
+    return issues.order_by("-publication_date", "-number").first()
+
+
+def magazine_latest_articles(*, limit: int, private: Q | None = None) -> list[MagazineArticlePage]:
+    return list(_public(MagazineArticlePage.objects.live(), private).order_by("-first_published_at", "-pk")[:limit])
+
+
+def home_featured(home, *, preview: bool = False, private: Q | None = None) -> list[HomePageFeature]:
+    """The editors' featured pages that a visitor may open (live and public), in their order,
+    each with `link_page` loaded: one query. A preview shows the featured pages being edited."""
+    if preview:
+        return [item for item in home.featured_items.all() if item.link_page_id and item.link_page.live]
+    public = _public(WagtailPage.objects.live(), private).values("pk")
+    return list(
+        HomePageFeature.objects.filter(page=home, link_page__in=public)
+        .select_related("link_page")
+        .order_by("sort_order")
     )

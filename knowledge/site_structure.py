@@ -1,4 +1,4 @@
-"""The pages every installation has: home, knowledge section and the two statements.
+"""The pages every installation has: home, the knowledge hub and the two statements.
 
 Created after `migrate` (and after the `flush` that transactional tests run, which also
 sends post_migrate), only where missing, so editors' changes are never overwritten.
@@ -110,7 +110,7 @@ def ensure_after_migrate(sender, using="default", **kwargs):
 def site_structure_ensure() -> Page:
     from events.models import AgendaPage
 
-    from .models import FooterLinks, HomePage, StandardPage
+    from .models import FooterLinks, HomePage, KnowledgeHubPage, StandardPage
 
     locale, _ = Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
@@ -145,16 +145,16 @@ def site_structure_ensure() -> Page:
                 setattr(site, name, changes[name])
             site.save(update_fields=[name.removesuffix("_id") for name in changed])
 
-    def child(slug, title, intro, body=()):
+    def child(slug, title, intro, body=(), page_class=StandardPage):
         page = StandardPage.objects.filter(slug=slug).first()
         if page is None:
             home.refresh_from_db()
             page = home.add_child(
-                instance=StandardPage(title=title, slug=slug, locale=locale, intro=intro, body=list(body))
+                instance=page_class(title=title, slug=slug, locale=locale, intro=intro, body=list(body))
             )
         return page
 
-    child("kennis", "Kennis", KNOWLEDGE_INTRO)
+    child("kennis", "Kennis", KNOWLEDGE_INTRO, page_class=KnowledgeHubPage)
     if not AgendaPage.objects.exists():
         home.refresh_from_db()
         home.add_child(instance=AgendaPage(title="Agenda", slug="agenda", locale=locale, intro=AGENDA_INTRO))

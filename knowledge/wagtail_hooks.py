@@ -1,13 +1,16 @@
 """The knowledge app in the CMS: the taxonomy as snippets under one menu (knowledge/taxonomy.py) and
 review workflows for new listings. Who may download a practice's attachments is the rule for every
-document (samenhuis/documents.py)."""
+document (samenhuis/documents.py). Also what knowledge shows on the home page, the knowledge hub
+and the member start page (samenhuis/start.py, knowledge/start.py)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import magazine_workflow, review
+from samenhuis.start import HOME_SECTIONS, HUB_SECTIONS, START_PANELS
+
+from . import magazine_workflow, review, start
 from .models import LifeDomain, MagazineIndexPage, Pillar, PracticeIndexPage, TargetGroup, Theme
 
 
@@ -57,3 +60,11 @@ def _workflows_for_new_sections(request, page):
         magazine_workflow.magazine_workflow_ensure()
     elif specific is PracticeIndexPage:
         review.practice_workflow_ensure()
+
+
+hooks.register(HOME_SECTIONS, start.home_practices)
+hooks.register(HOME_SECTIONS, start.home_magazine)
+hooks.register(HUB_SECTIONS, start.hub_life_domains)
+hooks.register(HUB_SECTIONS, start.hub_practices)
+hooks.register(HUB_SECTIONS, start.hub_magazine)
+hooks.register(START_PANELS, start.start_new_practices)

@@ -1,13 +1,16 @@
 """Models of the knowledge app, one module per part; import them from here."""
 
 from .magazine import MagazineArticlePage, MagazineIndexPage, MagazineIssuePage
-from .pages import FooterLinks, HomePage, StandardPage
+from .pages import FooterLinks, HomePage, HomePageFeature, KnowledgeHubPage, StandardPage
 from .practices import LifeDomainPage, PracticeAttachment, PracticeIndexPage, PracticePage
 from .taxonomy import LifeDomain, OfferLevel, Pillar, TargetGroup, Theme
+from .visits import StartPageVisit
 
 __all__ = [
     "FooterLinks",
     "HomePage",
+    "HomePageFeature",
+    "KnowledgeHubPage",
     "LifeDomain",
     "LifeDomainPage",
     "MagazineArticlePage",
@@ -19,6 +22,7 @@ __all__ = [
     "PracticeIndexPage",
     "PracticePage",
     "StandardPage",
+    "StartPageVisit",
     "TargetGroup",
     "Theme",
 ]

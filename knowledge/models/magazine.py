@@ -27,7 +27,7 @@ class MagazineIndexPage(RememberedViewRestrictionsMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
-    parent_page_types = ["knowledge.StandardPage"]
+    parent_page_types = ["knowledge.StandardPage", "knowledge.KnowledgeHubPage"]
     subpage_types = ["knowledge.MagazineIssuePage"]
     max_count = 1
 

@@ -35,7 +35,7 @@ class LifeDomainPage(RememberedViewRestrictionsMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("life_domain"), FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
-    parent_page_types = ["knowledge.StandardPage"]
+    parent_page_types = ["knowledge.StandardPage", "knowledge.KnowledgeHubPage"]
     subpage_types = []
 
     class Meta:
@@ -60,7 +60,7 @@ class PracticeIndexPage(RememberedViewRestrictionsMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
-    parent_page_types = ["knowledge.StandardPage"]
+    parent_page_types = ["knowledge.StandardPage", "knowledge.KnowledgeHubPage"]
     subpage_types = ["knowledge.PracticePage"]
     max_count = 1
 

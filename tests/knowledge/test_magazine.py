@@ -10,6 +10,7 @@ from wagtail.models import Page, WorkflowState
 from knowledge.demo_magazine import magazine_demo_ensure
 from knowledge.magazine_workflow import EINDREDACTIE, REDACTIE, magazine_workflow_ensure
 from knowledge.models import (
+    KnowledgeHubPage,
     MagazineArticlePage,
     MagazineIndexPage,
     MagazineIssuePage,
@@ -59,7 +60,7 @@ def member_of(group_name, **kwargs):
 def test_an_issue_only_goes_under_the_magazine_and_an_article_only_under_an_issue():
     assert MagazineIssuePage.allowed_parent_page_models() == [MagazineIndexPage]
     assert MagazineArticlePage.allowed_parent_page_models() == [MagazineIssuePage]
-    assert MagazineIndexPage.allowed_parent_page_models() == [StandardPage]
+    assert MagazineIndexPage.allowed_parent_page_models() == [StandardPage, KnowledgeHubPage]
     assert not MagazineArticlePage.allowed_subpage_models()
     knowledge = StandardPage.objects.get(slug="kennis")
     assert not MagazineIssuePage.can_create_at(knowledge)

@@ -15,6 +15,7 @@ from knowledge.blocks import ImageBlock
 from knowledge.demo import knowledge_demo_ensure
 from knowledge.forms.filters import PracticeFilterForm
 from knowledge.models import (
+    KnowledgeHubPage,
     LifeDomain,
     LifeDomainPage,
     MagazineArticlePage,
@@ -213,7 +214,7 @@ def test_the_practice_page_shows_its_facts_and_the_e_mail_only_to_members(client
 def test_page_type_rules():
     assert PracticePage.allowed_parent_page_models() == [PracticeIndexPage]
     assert PracticePage.allowed_subpage_models() == []
-    assert LifeDomainPage.allowed_parent_page_models() == [StandardPage]
+    assert LifeDomainPage.allowed_parent_page_models() == [StandardPage, KnowledgeHubPage]
     assert PracticeIndexPage.allowed_subpage_models() == [PracticePage]
     assert StandardPage in PracticeIndexPage.allowed_parent_page_models()
     home = Page.objects.get(depth=2)
