@@ -210,6 +210,18 @@ def _str_field(frame: dict, name: str, *, max_length: int, required: bool = True
     return value
 
 
+def _ids_field(frame: dict, name: str, *, max_length: int = 50) -> list[int]:
+    """An optional list of at most `max_length` positive integers (ids of people)."""
+    value = frame.get(name, [])
+    if not (isinstance(value, list) and len(value) <= max_length and all(_is_id(item) for item in value)):
+        raise FrameError("invalid_field", f"'{name}' must be a list of at most {max_length} ids.", field=name)
+    return value
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
 def _has_lone_surrogate(value: str) -> bool:
     try:
         value.encode("utf-8")
@@ -483,10 +495,17 @@ class RoomConsumer(FrameConsumer):
         client_id = _str_field(frame, "client_id", max_length=services.rooms.CLIENT_ID_MAX_LENGTH)
         body = _str_field(frame, "body", max_length=MESSAGE_MAX_LENGTH * 2)
         parent = _int_field(frame, "parent", required=False, minimum=1)
+        mentions = _ids_field(frame, "mentions")
 
         def post(access):
             message = services.room_message_post(
-                room=self.room, author=access.user, body=body, client_id=client_id, parent_seq=parent, access=access
+                room=self.room,
+                author=access.user,
+                body=body,
+                client_id=client_id,
+                parent_seq=parent,
+                access=access,
+                mentions=mentions,
             )
             # Names only people its author may see: the author, and whom a mention may name.
             return room_selectors.message_payload(message, moderator=access.can_moderate)
@@ -506,8 +525,12 @@ class RoomConsumer(FrameConsumer):
 
     async def frame_edit(self, frame):
         body = _str_field(frame, "body", max_length=MESSAGE_MAX_LENGTH * 2)
+        mentions = _ids_field(frame, "mentions")
         await self.on_message(
-            frame, lambda access, message: services.room_message_edit(message=message, actor=access.user, body=body)
+            frame,
+            lambda access, message: services.room_message_edit(
+                message=message, actor=access.user, body=body, mentions=mentions
+            ),
         )
 
     async def frame_delete(self, frame):

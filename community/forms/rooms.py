@@ -1,5 +1,6 @@
 """Forms of the room pages (they work without JavaScript); the services decide, these only parse."""
 
+import re
 import uuid
 
 from django import forms
@@ -28,7 +29,10 @@ class MessageForm(forms.Form):
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("**bold**, *italic*, `code`, > quote, lists and links. Mention someone with @**Name**."),
+        help_text=_(
+            "**bold**, *italic*, `code`, > quote, lists and links. Mention someone with @ and their name, "
+            "for example @An Peeters."
+        ),
     )
     files = MultipleFileField(
         label=_("Attachments"),
@@ -39,6 +43,9 @@ class MessageForm(forms.Form):
     # Rendered with every form: a second submission of the same form (a double click, the back
     # button, a retry after a time-out) returns the message stored the first time.
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The people the autocomplete chose, in the order the text names them (static/js/room.js):
+    # it tells namesakes apart. Without JavaScript it stays empty and the names are looked up.
+    mentions = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +53,9 @@ class MessageForm(forms.Form):
         self.fields["files"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in ATTACHMENT_EXTENSIONS)
         if not self.is_bound:
             self.initial["client_id"] = uuid.uuid4().hex
+
+    def clean_mentions(self):
+        return [int(pk) for pk in re.findall(r"[0-9]{1,9}", self.cleaned_data["mentions"]) if int(pk)][:50]
 
     def clean_files(self):
         files = self.cleaned_data["files"]

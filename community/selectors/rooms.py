@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .. import permissions
+from ..markup import mentions_as_text
 from ..models import Attachment, Message, ModerationAction, Presence, Reaction, Report, Room, RoomMember, User
 
 HISTORY_PAGE_SIZE = 50
@@ -288,15 +289,24 @@ def room_people(room: Room, *, viewer) -> RoomPeople:
     return RoomPeople([(person, person.pk in online) for person in named], len(people) - len(named))
 
 
+def message_text_for_editing(message: Message) -> str:
+    """The text of a message in its author's edit form: as written, a mention in the old markup
+    (`@**Name|id**`) as the plain "@Name" people write now."""
+    return mentions_as_text(message.body)
+
+
+def mention_people(room: Room, *, viewer) -> QuerySet[User]:
+    """Whom `viewer` may mention in the room: its readers whose profile the viewer may see. The
+    one rule for the autocomplete's suggestions and for the names a message's "@" resolves to
+    (docs/privacy.md, "Where people are named")."""
+    return permissions.room_readers(room).filter(profile__in=permissions.profiles_visible_to(viewer))
+
+
 def mention_candidates(room: Room, query: str, *, viewer, limit: int = 8) -> list[dict]:
     """Readers of the room whose profile the viewer may see, one of whose names starts with
     `query` ("be" finds Ben Bosmans and An Beckers, not Ada Heberle)."""
     query = query.strip()
-    people = (
-        permissions.room_readers(room)
-        .select_related("profile")
-        .filter(profile__in=permissions.profiles_visible_to(viewer))
-    )
+    people = mention_people(room, viewer=viewer).select_related("profile")
     if query:
         people = people.filter(
             Q(profile__display_name__istartswith=query) | Q(profile__display_name__icontains=f" {query}")

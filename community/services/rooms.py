@@ -17,6 +17,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
@@ -26,12 +27,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..mail import absolute_url, mail_send_on_commit
-from ..markup import MENTION_SOURCE, mentions_written, message_render
+from ..markup import PLAIN_MENTIONS_MAX, mentions_as_text, mentions_written, message_render, plain_mention_words
 from ..models import (
     MESSAGE_MAX_LENGTH,
     Attachment,
@@ -182,21 +184,34 @@ def _check_rate(author: User) -> None:
         raise RateLimited(max(1, math.ceil(wait)))
 
 
-def _render(room: Room, body: str, author: User):
+def _chosen(mentions) -> list[int]:
+    """The people the autocomplete chose (their ids, in the order the text names them): what the
+    composer's hidden field or a socket frame's `mentions` carries."""
+    if not isinstance(mentions, list | tuple) or len(mentions) > PLAIN_MENTIONS_MAX:
+        raise ValidationError(_("Mentions are a list of people."), code="invalid_field")
+    if not all(isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk < 2**31 for pk in mentions):
+        raise ValidationError(_("Mentions are a list of people."), code="invalid_field")
+    return list(mentions)
+
+
+def _render(room: Room, body: str, author: User, chosen: Sequence[int] = ()):
     """Mentions become links for readers of the room whose profile the author may see (someone
-    who chose "only my organisations and groups" cannot be found, or named by id, by others)."""
+    who chose "only my organisations and groups" cannot be found, or named by id, by others):
+    the people `selectors.mention_people` offers the author, one rule for both. A plain "@Name"
+    is one of them only when no namesake is (or the autocomplete chose one, `chosen`)."""
     names, ids = mentions_written(body)
+    words = plain_mention_words(body)
     readers = {}
-    if names:
-        lookup = Q(pk__in=ids)
+    if names or words:
+        lookup = Q(pk__in=ids | set(chosen))
         for name in names:
             lookup |= Q(profile__display_name__iexact=name)
+        for word in words:
+            lookup |= Q(profile__display_name__istartswith=word)
         readers = dict(
-            permissions.room_readers(room)
-            .filter(lookup, profile__in=permissions.profiles_visible_to(author))
-            .values_list("pk", "profile__display_name")
+            selectors.mention_people(room, viewer=author).filter(lookup).values_list("pk", "profile__display_name")
         )
-    return message_render(body, readers)
+    return message_render(body, readers, chosen=chosen)
 
 
 def _state(room: Room, person: User) -> RoomMember:
@@ -220,15 +235,18 @@ def room_message_post(
     parent_seq: int | None = None,
     files: list | tuple = (),
     access: permissions.RoomAccess | None = None,
+    mentions: Sequence[int] = (),
 ) -> Message:
     """Store a message (or a reply) and announce it after commit. A second call with the same
     `client_id` returns the first message unchanged: retries never duplicate. A caller that has
-    just read the author's `access` (a socket does for every frame) passes it along."""
+    just read the author's `access` (a socket does for every frame) passes it along. `mentions`:
+    the people the autocomplete chose, which tells namesakes apart (`_render`)."""
     if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX_LENGTH:
         raise ValidationError(_("A message needs a client id of 1 to 64 characters."), code="invalid_field")
     access = access or _access(author, room)
     _require(access.can_read)
     body = _clean_body(body, allow_empty=bool(files))
+    chosen = _chosen(mentions)
     # Everything numbered goes through the room's lock; under it a retry (even one that raced
     # the first attempt) finds the stored message, and the room's archived state is current.
     room = _lock(room)
@@ -245,7 +263,7 @@ def room_message_post(
         parent = parent.parent or parent  # threads are one level deep
         if parent.is_removed:
             raise ValidationError(_("You cannot reply to a removed message."), code="removed")
-    rendered = _render(room, body, author)
+    rendered = _render(room, body, author, chosen)
     _next_rev(room, new_message=True)
     message = Message.objects.create(
         room=room,
@@ -336,7 +354,7 @@ def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[in
     # The author and the people the message mentions are named to each reader only when the
     # reader may see their profile (docs/privacy.md): a query per reader only for people who keep
     # their profile to their connections.
-    mentions = {int(pk): name for pk, name in MENTION_WRITTEN.findall(message.body_html)}
+    mentions = {int(pk) for pk in selectors.MENTION_HTML.findall(message.body_html)}
     audiences = permissions.audiences_of({author.pk, *mentions})
     texts = {
         "mention": _("%(person)s mentioned you in %(room)s: “%(excerpt)s”"),
@@ -348,7 +366,7 @@ def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[in
         reason = reasons[person.pk]
         visible = permissions.people_visible_to(person, audiences, audiences=audiences)
         name = author.display_name if author.pk in visible else _("Someone")
-        excerpt = Truncator(" ".join(_excerpt_source(message.body, mentions, visible).split())).chars(120)
+        excerpt = _excerpt(message.body_html, visible)
         text = texts[reason] % {"person": name, "room": room.name, "excerpt": excerpt}
         notification_create(recipient=person, text=text, url=url)
         if not selectors.is_online(person.pk):
@@ -359,28 +377,27 @@ def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[in
             )
 
 
-MENTION_WRITTEN = re.compile(r'<span data-person="([0-9]{1,10})">@([^<]*)</span>')
+# Where the text of a rendered message breaks: a space in its plain text.
+TEXT_BREAKS = re.compile(r"<br\s*/?>|</(?:p|li|blockquote|pre)>|<(?:ul|ol)\b[^>]*>")
 
 
-def _excerpt_source(body: str, mentions: dict[int, str], visible: set[int]) -> str:
-    """The message as written, its mentions as "@Name" for the people in `visible` and
-    "@someone" for the others (the source holds the name the author typed)."""
+def _excerpt(body_html: str, visible: set[int]) -> str:
+    """The start of a message as plain text, for notifications, their live toasts and e-mails:
+    what its page shows, without markup, a mention as "@Name" for the people in `visible` and
+    "@someone" for the others (docs/privacy.md)."""
 
     def mention(match):
-        written, pk = match.group(1), match.group(2)
-        if pk and int(pk) in mentions:
-            return "@" + (html.unescape(mentions[int(pk)]) if int(pk) in visible else _("someone"))
-        folded = written.strip().casefold()
-        people = [p for p, name in mentions.items() if html.unescape(name).strip().casefold() == folded]
-        if people and not all(p in visible for p in people):
-            return "@" + _("someone")
-        return "@" + written
+        return match.group(0) if int(match.group(1)) in visible else f"<span>@{escape(_('someone'))}</span>"
 
-    return MENTION_SOURCE.sub(mention, body)
+    text = html.unescape(strip_tags(TEXT_BREAKS.sub(" ", selectors.MENTION_HTML.sub(mention, body_html))))
+    return Truncator(" ".join(text.split())).chars(120)
 
 
 @transaction.atomic
-def room_message_edit(*, actor: User, message: Message, body: str) -> Message:
+def room_message_edit(*, actor: User, message: Message, body: str, mentions: Sequence[int] = ()) -> Message:
+    """The author changes the text; the people the message mentioned stay mentioned when their
+    name is still there (an edit shows them as the plain "@Name"; namesakes are told apart by
+    the ids the message held), and only people it newly mentions are told."""
     room, message = _lock_message(message)
     access = _access(actor, room)
     _require(access.can_read and message.author_id == actor.pk)
@@ -388,11 +405,13 @@ def room_message_edit(*, actor: User, message: Message, body: str) -> Message:
     if message.is_removed:
         raise ValidationError(_("A removed message cannot be edited."), code="removed")
     body = _clean_body(body, allow_empty=message.attachments.exists())
-    if body == message.body:
+    chosen = _chosen(mentions)
+    if body in (message.body, mentions_as_text(message.body)):
         return selectors.with_details(Message.objects.filter(pk=message.pk)).get()
     MessageRevision.objects.create(message=message, body=message.body)
     mentioned_before = set(message.mentions.values_list("pk", flat=True))
-    rendered = _render(room, body, actor)
+    held = [int(pk) for pk in selectors.MENTION_HTML.findall(message.body_html)]
+    rendered = _render(room, body, actor, [*chosen, *held])
     _next_rev(room)
     message.body, message.body_html = body, rendered.html
     message.edited_at, message.rev = timezone.now(), room.last_rev

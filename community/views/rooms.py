@@ -151,6 +151,7 @@ def _post(request, room, access, *, parent_seq=None):
                 client_id=form.cleaned_data["client_id"],
                 parent_seq=parent_seq,
                 files=form.cleaned_data["files"],
+                mentions=form.cleaned_data["mentions"],
             )
         except (ValidationError, PermissionDenied) as error:
             if _is_refusal(error):
@@ -277,7 +278,7 @@ def room_message_edit(request, room, access, seq):
     message = selectors.message_for_seq(room, seq)
     if message.author_id != request.user.pk:
         raise PermissionDenied
-    form = EditForm(request.POST or None, initial={"body": message.body})
+    form = EditForm(request.POST or None, initial={"body": selectors.message_text_for_editing(message)})
     title = _("Your change was not saved")
     if message.is_removed:
         if request.method == "POST":  # removed while the edit page was open
