@@ -130,6 +130,9 @@ def _client_strings() -> dict:
         "mention_options": _("Suggestions: %s. Choose with the arrow keys and Enter; Escape closes."),
         "mention_none": _("Nobody in this room matches."),
         "mention_list": _("People to mention"),
+        "mention_chosen": _("You mention %s."),
+        "send_shortcut": _("Ctrl+Enter (Cmd+Enter on a Mac) sends your message."),
+        "react": _("React"),
         "emoji": [(emoji, str(Reaction.LABELS[emoji])) for emoji in Reaction.EMOJI],
     }
 

@@ -2,6 +2,11 @@
 // Protocol and guarantees: docs/realtime.md. The database is the record; this client keeps
 // the highest `rev` it is sure of, asks for everything after it on every (re)connect and
 // whenever live traffic skips a number, and shows each message once, in its newest state.
+// By keyboard (docs/realtime.md, "By keyboard"): Ctrl+Enter sends, "@" offers people to mention
+// (mentions.js), a message's six reactions sit behind one "Reageer" and focus survives a message
+// being redrawn.
+import { mentionAutocomplete } from "./mentions.js";
+
 const list = document.querySelector("[data-room-socket]");
 
 if (list && "WebSocket" in window) {
@@ -18,7 +23,7 @@ if (list && "WebSocket" in window) {
     let lastRev = Number(list.dataset.lastRev);
     let socket = null;
     let attempt = 0;
-    let pending = null; // the post waiting for its ack: {client_id, body, parent}
+    let pending = null; // the post waiting for its ack: {client_id, body, parent, mentions}
     const known = new Map(); // seq -> rev shown
 
     list.querySelectorAll("li[data-seq]").forEach((item) => known.set(Number(item.dataset.seq), Number(item.dataset.rev)));
@@ -109,17 +114,7 @@ if (list && "WebSocket" in window) {
         }
         if (!message.deleted && !message.hidden) {
             const actions = element("div", "message-item__actions");
-            if (list.dataset.canPost === "1") {
-                strings.emoji.forEach(([emoji, label]) => {
-                    const button = element("button", "reaction-button");
-                    button.type = "button";
-                    button.title = label;
-                    button.append(element("span", "", emoji), element("span", "visually-hidden", ` ${strings.react_with} ${label}`));
-                    button.firstChild.setAttribute("aria-hidden", "true");
-                    button.addEventListener("click", () => send({ type: "react", seq: message.seq, emoji }));
-                    actions.append(button);
-                });
-            }
+            if (list.dataset.canPost === "1") actions.append(reactionPicker(message.seq));
             const own = message.author && message.author.id === me;
             const links = own ? [["edit", "bewerken/"], ["delete", "verwijderen/"]] : [["report", "melden/"]];
             links.forEach(([label, path]) => {
@@ -132,6 +127,71 @@ if (list && "WebSocket" in window) {
         return item;
     };
 
+    // One "Reageer" per message opens its six reactions (<details>: no script needed), as the
+    // page renders it; the form posts as a page when there is no socket.
+    const csrfToken = document.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
+    const reactionPicker = (seq) => {
+        const picker = element("details", "reaction-picker");
+        picker.append(element("summary", "reaction-picker__toggle", strings.react));
+        const form = element("form", "reaction-form");
+        form.method = "post";
+        form.action = roomUrl(`${seq}/reageren/`);
+        const token = element("input");
+        token.type = "hidden";
+        token.name = "csrfmiddlewaretoken";
+        token.value = csrfToken;
+        form.append(token);
+        strings.emoji.forEach(([emoji, label]) => {
+            const button = element("button", "reaction-button");
+            button.type = "submit";
+            button.name = "emoji";
+            button.value = emoji;
+            button.title = label;
+            const face = element("span", "", emoji);
+            face.setAttribute("aria-hidden", "true");
+            button.append(face, element("span", "visually-hidden", `${strings.react_with} ${label}`));
+            form.append(button);
+        });
+        picker.append(form);
+        return picker;
+    };
+
+    // A reaction goes over the socket when it is open (the page's forms included); the picker
+    // closes and keeps focus on its "Reageer", which the redrawn message gets back (`apply`).
+    // A thread's first message is not redrawn here (`belongsHere`): its form posts as a page.
+    list.addEventListener("submit", (event) => {
+        const form = event.target.closest(".reaction-form");
+        const item = form && form.closest("li[data-seq]");
+        if (!item || !event.submitter || !send({ type: "react", seq: Number(item.dataset.seq), emoji: event.submitter.value })) return;
+        event.preventDefault();
+        const picker = form.closest("details");
+        picker.open = false;
+        picker.querySelector("summary").focus();
+    });
+    document.addEventListener("keydown", (event) => {
+        const picker = event.key === "Escape" && event.target.closest?.("details.reaction-picker[open]");
+        if (!picker) return;
+        picker.open = false;
+        picker.querySelector("summary").focus();
+    });
+
+    // Whatever had focus in a message that is redrawn (a reaction, an edit elsewhere) has it again
+    // in the new one: the same control by its place, or the message itself.
+    const FOCUSABLE = "a[href], button, summary, input:not([type=hidden]), textarea, select";
+    const replaceKeepingFocus = (current, item) => {
+        const focused = current.contains(document.activeElement) ? document.activeElement : null;
+        const index = focused ? [...current.querySelectorAll(FOCUSABLE)].indexOf(focused) : -1;
+        current.replaceWith(item);
+        if (!focused) return;
+        const again = item.querySelectorAll(FOCUSABLE)[index];
+        if (again) {
+            again.focus();
+        } else {
+            item.tabIndex = -1;
+            item.focus();
+        }
+    };
+
     const belongsHere = (message) => (threadSeq === null ? message.parent === null : message.parent === threadSeq);
 
     const apply = (message) => {
@@ -141,7 +201,7 @@ if (list && "WebSocket" in window) {
         const current = document.getElementById(`bericht-${message.seq}`);
         const item = render(message);
         if (current) {
-            current.replaceWith(item);
+            replaceKeepingFocus(current, item);
         } else {
             if (!live) return; // an older page: new messages are on the newest page
             if (message.seq <= loadedUpTo) return; // older than this page: not shown here
@@ -215,6 +275,7 @@ if (list && "WebSocket" in window) {
                     pending = null;
                     composer.querySelector("textarea").value = "";
                     composer.querySelector("input[name=client_id]").value = newClientId();
+                    mentions?.reset();
                     composerStatus("");
                 }
                 break;
@@ -309,105 +370,36 @@ if (list && "WebSocket" in window) {
             event.preventDefault();
             if (pending) return;
             const body = composer.querySelector("textarea").value;
-            pending = { client_id: composer.querySelector("input[name=client_id]").value, body, parent: threadSeq };
+            pending = {
+                client_id: composer.querySelector("input[name=client_id]").value,
+                body,
+                parent: threadSeq,
+                mentions: mentions ? mentions.ids() : [],
+            };
             composerStatus(strings.sending);
             send({ type: "post", ...pending });
         });
-    }
-    // @mentions: typing "@" and part of a name offers the people who may read this room (the
-    // server chooses them); arrows move, Enter or Tab inserts @**Name|id**, Escape closes. The
-    // textarea keeps focus throughout and points at the active option (aria-activedescendant).
-    const mentionInput = composer && composer.querySelector("[data-mention-input]");
-    const mentions = mentionInput && (() => {
-        const box = element("ul", "mention-options");
-        box.id = `${mentionInput.id}-mentions`;
-        box.setAttribute("role", "listbox");
-        box.setAttribute("aria-label", strings.mention_list);
-        box.hidden = true;
-        mentionInput.after(box);
-        mentionInput.setAttribute("aria-autocomplete", "list");
-        mentionInput.setAttribute("aria-controls", box.id);
-        let asked = 0;
-        let token = null; // {start, end} of "@query" in the textarea
-        let people = [];
-        let active = -1;
-
-        const close = () => {
-            box.hidden = true;
-            box.replaceChildren();
-            people = [];
-            active = -1;
-            token = null;
-            mentionInput.removeAttribute("aria-activedescendant");
-        };
-        const highlight = (index) => {
-            active = index;
-            box.querySelectorAll("[role=option]").forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
-            mentionInput.setAttribute("aria-activedescendant", `${box.id}-${index}`);
-        };
-        const choose = (index) => {
-            const person = people[index];
-            if (!person || !token) return;
-            const text = mentionInput.value;
-            const inserted = `@**${person.name}|${person.id}** `; // the id tells namesakes apart
-            mentionInput.value = text.slice(0, token.start) + inserted + text.slice(token.end);
-            const caret = token.start + inserted.length;
-            mentionInput.setSelectionRange(caret, caret);
-            close();
-            composerStatus("");
-        };
-        const query = () => {
-            const caret = mentionInput.selectionStart;
-            const before = mentionInput.value.slice(0, caret);
-            const match = /(^|\s)@([^\s@*]{0,40})$/.exec(before);
-            if (!match) return close();
-            token = { start: caret - match[2].length - 1, end: caret };
-            asked += 1;
-            send({ type: "mentions", query: match[2], id: `mentions-${asked}` });
-        };
-        mentionInput.addEventListener("input", query);
-        mentionInput.addEventListener("blur", () => setTimeout(close, 150));
-        mentionInput.addEventListener("keydown", (event) => {
-            if (box.hidden || !people.length) return;
-            if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-                event.preventDefault();
-                const step = event.key === "ArrowDown" ? 1 : -1;
-                highlight((active + step + people.length) % people.length);
-            } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
-                event.preventDefault();
-                choose(active);
-            } else if (event.key === "Escape") {
-                event.preventDefault();
-                close();
-            }
+        // Ctrl+Enter (Cmd+Enter on a Mac) sends, over the socket or as the plain form.
+        const textarea = composer.querySelector("textarea");
+        textarea.setAttribute("aria-keyshortcuts", "Control+Enter Meta+Enter");
+        document.getElementById(`${textarea.id}-help`)?.append(" ", strings.send_shortcut);
+        textarea.addEventListener("keydown", (event) => {
+            if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.isComposing) return;
+            event.preventDefault();
+            composer.requestSubmit();
         });
-        return {
-            show(frame) {
-                if (frame.id !== `mentions-${asked}` || !token) return; // an older answer
-                people = frame.people;
-                box.replaceChildren();
-                people.forEach((person, index) => {
-                    const option = element("li", "mention-options__option", person.name);
-                    option.id = `${box.id}-${index}`;
-                    option.setAttribute("role", "option");
-                    option.setAttribute("aria-selected", "false");
-                    option.addEventListener("mousedown", (event) => {
-                        event.preventDefault(); // keep focus in the textarea
-                        choose(index);
-                    });
-                    box.append(option);
-                });
-                box.hidden = !people.length;
-                if (people.length) {
-                    highlight(0);
-                    composerStatus(strings.mention_options.replace("%s", people.length));
-                } else {
-                    mentionInput.removeAttribute("aria-activedescendant");
-                    composerStatus(strings.mention_none);
-                }
-            },
-        };
-    })();
+    }
+    // @mentions (mentions.js): the people who may read this room, asked for over the socket.
+    const mentionInput = composer && composer.querySelector("[data-mention-input]");
+    const mentions =
+        mentionInput &&
+        mentionAutocomplete({
+            input: mentionInput,
+            ids: composer.querySelector("[data-mention-ids]"),
+            status: composer.querySelector("[data-composer-status]"),
+            strings,
+            ask: (query, id) => send({ type: "mentions", query, id }),
+        });
 
     document.addEventListener("visibilitychange", markRead);
     setInterval(() => send({ type: "ping" }), 30000);
