@@ -37,7 +37,7 @@ if not env_str("DEFAULT_FROM_EMAIL"):
 
 STORAGES = {
     **STORAGES,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "samenhuis.staticfiles.StaticFilesStorage"},
 }
 
 # HTTPS behind a TLS-terminating proxy that sets X-Forwarded-Proto.
