@@ -3,6 +3,8 @@ review workflows for new listings. Who may download a practice's attachments is 
 document (samenhuis/documents.py). Also what knowledge shows on the home page, the knowledge hub
 and the member start page (samenhuis/start.py, knowledge/start.py)."""
 
+from django.contrib import messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -11,7 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from samenhuis.start import HOME_SECTIONS, HUB_SECTIONS, START_PANELS
 
 from . import magazine_workflow, review, start
-from .models import LifeDomain, MagazineIndexPage, Pillar, PracticeIndexPage, TargetGroup, Theme
+from .models import LifeDomain, MagazineIndexPage, Pillar, PracticeIndexPage, PracticePage, TargetGroup, Theme
 
 
 class TermViewSet(SnippetViewSet):
@@ -61,6 +63,32 @@ def _workflows_for_new_sections(request, page):
     elif specific is PracticeIndexPage:
         review.practice_workflow_ensure()
 
+
+def _publish_warnings(request, page) -> None:
+    """A practice published without its Huis or a life domain is missing from the directory's and
+    the life-domain pages' lists: say so to the editor who published it (a warning, not a refusal:
+    a regional or supra-local practice may have no Huis)."""
+    if not isinstance(page.specific, PracticePage) or "action-publish" not in request.POST:
+        return
+    practice = PracticePage.objects.filter(pk=page.pk).prefetch_related("life_domains").first()
+    if practice is None or not practice.live:
+        return
+    if practice.house_id is None:
+        messages.warning(
+            request,
+            gettext("“%(title)s” is published without a Huis van het Kind, so nobody finds it by Huis. Add the Huis.")
+            % {"title": practice.title},
+        )
+    if not practice.life_domains.all():
+        messages.warning(
+            request,
+            gettext("“%(title)s” is published without a life domain, so no life-domain page lists it. Add one.")
+            % {"title": practice.title},
+        )
+
+
+hooks.register("after_create_page", _publish_warnings)
+hooks.register("after_edit_page", _publish_warnings)
 
 hooks.register(HOME_SECTIONS, start.home_practices)
 hooks.register(HOME_SECTIONS, start.home_magazine)

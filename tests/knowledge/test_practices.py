@@ -324,3 +324,32 @@ def test_a_huge_page_number_shows_a_page_not_an_error(client, index, number):
 
     assert response.status_code == 200
     assert titles(response) == ["Enige praktijk"]
+
+
+def _published_by_an_editor(page) -> list[str]:
+    """Run the CMS's after-edit hooks as Wagtail's edit view does after "Publish"; the warnings."""
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+    from wagtail import hooks
+
+    request = RequestFactory().post("/cms/pages/1/edit/", {"action-publish": "publish"})
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    page.save_revision().publish()
+    for hook in hooks.get_hooks("after_edit_page"):
+        hook(request, page)
+    return [message.message for message in get_messages(request) if message.level_tag == "warning"]
+
+
+def test_an_editor_is_warned_when_a_practice_goes_live_without_a_huis_or_a_life_domain(index):
+    bare = practice_add(index, "Zonder alles")
+    assert _published_by_an_editor(bare) == [
+        "“Zonder alles” staat online zonder Huis van het Kind, dus niemand vindt ze via het Huis. Voeg het Huis toe.",
+        "“Zonder alles” staat online zonder levensdomein, dus geen enkele levensdomeinpagina toont ze. "
+        "Voeg er een toe.",
+    ]
+    complete = practice_add(
+        index, "Volledig", domains=["gezondheid"], house=OrganisationFactory(name="Huis van het Kind Geel")
+    )
+    assert _published_by_an_editor(complete) == []
