@@ -230,3 +230,11 @@ def test_a_municipality_without_a_huis_shows_the_nearest_ones_and_the_official_f
         'href="https://www.huizenvanhetkind.be/" rel="external noopener">huizenvanhetkind.be</a> (een externe website)'
         in html
     )
+
+
+def test_the_home_pages_box_offers_the_nearest_huis_too(client, houses):
+    """The home page's "find a Huis" box answers with the directory's lookup, nearest ones included."""
+    html = client.get("/", {"q": "Westerlo"}).content.decode()
+    answer = html[html.find('id="house-lookup-answer"') :]
+    assert "Dichtstbij met een Huis van het Kind:" in answer
+    assert f'Geel: <a href="{houses["geel"].get_absolute_url()}">Huis van het Kind Geel</a>' in answer
