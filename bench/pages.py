@@ -2,8 +2,12 @@
 
 Seeds 10,000 practices and 500 magazine articles (on top of the demo content) into a throwaway
 SQLite file (var/bench-pages.sqlite3), or into the PostgreSQL database DATABASE_URL names, then
-requests the home page, the practice listing with two filters and a practice page through
-Django's test client and prints p50/p95/p99 in milliseconds and the queries of one request.
+requests the home page, the knowledge hub, the practice listing with two filters, a practice page
+and a member's start page through Django's test client and prints p50/p95/p99 in milliseconds and
+the queries of one request. For the start page it also seeds 50 intervision groups (each with a
+room of 20 messages and a coming meeting) and a member who belongs to all of them, is mentioned in
+each, has 60 notifications and 20 registrations, two life domains of expertise and a previous visit
+a day ago (about 500 of the practices are new to them).
 Wall time is what a visitor waits for; the CPU time of the process is printed next to it
 because on a shared machine other processes inflate the wall time (SQLite runs in-process, so
 its work counts as CPU). The listing and the practice page are measured twice: as visitors
@@ -36,7 +40,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--practices", type=int, default=10_000)
     parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--groups", type=int, default=50)
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this")
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench database and its pages")
     return parser.parse_args()
 
@@ -123,10 +129,100 @@ def seed(practice_count: int, article_count: int) -> None:
     )
 
 
-def measure(url: str, requests: int, *, fresh: bool) -> dict:
+BENCH_MEMBER = "bench-lid@samenhuis.test"
+
+
+def seed_member(group_count: int) -> None:
+    """The start page's data: `group_count` groups with a busy room and a meeting, and one member
+    in all of them (see the docstring). Made through the services, once."""
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from community import services
+    from community.models import IntervisionGroup, Membership, Organisation, Profile, Room, User
+    from events import services as event_services
+    from events.models import AgendaPage, EventPage, EventType
+    from knowledge.models import LifeDomain, StartPageVisit
+
+    if User.objects.filter(email=BENCH_MEMBER).exists():
+        return
+    started = time.perf_counter()
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        admin = User.objects.create_superuser(email="bench-beheer@samenhuis.test", password=None)
+        services.profile_create(user=admin, display_name="Bench Beheer")
+        member = User.objects.create_user(email=BENCH_MEMBER)
+        services.profile_create(user=member, display_name="Bench Lid")
+        services.profile_update(
+            user=member,
+            display_name="Bench Lid",
+            function="Coördinator",
+            bio="Meet de startpagina.",
+            expertise=list(LifeDomain.objects.order_by("sort_order")[:2]),
+            visibility=Profile.Visibility.MEMBERS,
+        )
+        house = Organisation.objects.filter(kind=Organisation.Kind.HOUSE).first()
+        Membership.objects.create(person=member, organisation=house, role=Membership.Role.COORDINATOR)
+        now = timezone.now()
+        for number in range(group_count):
+            facilitator = User.objects.create_user(email=f"bench-leider-{number}@samenhuis.test")
+            services.profile_create(user=facilitator, display_name=f"Leider {number}")
+            group = services.group_create(
+                actor=admin,
+                name=f"Benchgroep {number:02}",
+                visibility=IntervisionGroup.Visibility.OPEN,
+                facilitators=[facilitator],
+            )
+            services.group_member_join(actor=member, group=group)
+            room = Room.objects.get(group=group)
+            for message in range(20):
+                body = f"Hallo @**Bench Lid|{member.pk}**" if message == 19 else f"Bericht {message}"
+                services.room_message_post(room=room, author=facilitator, body=body, client_id=f"b-{message}")
+            start = now + datetime.timedelta(days=1 + number % 20)
+            event_services.meeting_create(
+                group=group,
+                by=facilitator,
+                title="Intervisie",
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=2),
+                location="Zaal De Schakel",
+            )
+        agenda = AgendaPage.objects.get()
+        for number in range(20):
+            start = now + datetime.timedelta(days=3 + number)
+            event = agenda.add_child(
+                instance=EventPage(
+                    title=f"Benchvorming {number}",
+                    slug=f"benchvorming-{number}",
+                    event_type=EventType.TRAINING,
+                    starts_at=start,
+                    ends_at=start + datetime.timedelta(hours=3),
+                    summary="Een vorming om de startpagina te meten.",
+                    is_online=True,
+                )
+            )
+            event_services.event_register(event=event, person=member)
+        for number in range(60):
+            services.notification_create(recipient=member, text=f"Melding {number}", url="/kennis/")
+        StartPageVisit.objects.update_or_create(
+            person=member, defaults={"seen_at": now, "previous_visit_at": now - datetime.timedelta(days=1)}
+        )
+    print(f"seeded: {group_count} groups and a member in all of them ({time.perf_counter() - started:.0f} s)")
+
+
+def analyze() -> None:
+    """PostgreSQL: statistics for the planner after the bulk load, as autovacuum makes them a
+    little later; without them it joined the 1,000 room messages before filtering the mentions."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def measure(url: str, requests: int, *, fresh: bool, member=None) -> dict:
     """Time `requests` requests of one address. `fresh`: before each one (outside the timing) the
     remembered practice lists are dropped, as after every publication (knowledge/practice_cache.py),
-    so the request runs every listing query itself."""
+    so the request runs every listing query itself. `member`: requested as this logged-in person."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -138,6 +234,8 @@ def measure(url: str, requests: int, *, fresh: bool) -> dict:
             PRACTICES.bump()
 
     client = Client()
+    if member is not None:
+        client.force_login(member)
     for _warm_up in range(5):
         before()
         response = client.get(url)
@@ -163,22 +261,30 @@ def main():
     args = parse_args()
     setup(args)
     seed(args.practices, args.articles)
+    seed_member(args.groups)
+    analyze()
 
+    from community.models import User
     from knowledge.models import PracticePage
 
     detail = PracticePage.objects.live().order_by("path")[PracticePage.objects.count() // 2]
     listing = "/kennis/praktijken/?levensdomein=gezondheid&provincie=provincie-antwerpen"
+    member = User.objects.get(email=BENCH_MEMBER)
     pages = [
-        ("home", "/", False),
-        ("listing, two filters", listing, False),
-        ("  fresh lists", listing, True),
-        ("practice page", detail.url, False),
-        ("  fresh lists", detail.url, True),
+        ("home", "/", False, None),
+        ("knowledge hub", "/kennis/", False, None),
+        ("  fresh lists", "/kennis/", True, None),
+        ("listing, two filters", listing, False, None),
+        ("  fresh lists", listing, True, None),
+        ("practice page", detail.url, False, None),
+        ("  fresh lists", detail.url, True, None),
+        ("start page (member)", "/", False, member),
     ]
+    pages = [page for page in pages if args.only in page[0]]
     columns = ["wall p50", "wall p95", "wall p99", "cpu p50", "cpu p95", "cpu p99"]
     print(f"{'page (ms)':<22} " + " ".join(f"{column:>9}" for column in columns) + f" {'queries':>8}")
-    for name, url, fresh in pages:
-        result = measure(url, args.requests, fresh=fresh)
+    for name, url, fresh, person in pages:
+        result = measure(url, args.requests, fresh=fresh, member=person)
         figures = " ".join(f"{result[column]:9.1f}" for column in columns)
         print(f"{name:<22} {figures} {result['queries']:8d}")
 

@@ -20,6 +20,17 @@ from .selectors import rooms as room_selectors
 GROUPS_SHOWN = 6
 NOTIFICATIONS_SHOWN = 5
 MENTIONS_SHOWN = 5
+# What a mention in the list shows and its link and naming need (`audience_of` reads the last two).
+MENTION_FIELDS = (
+    "seq",
+    "parent",
+    "created_at",
+    "room__slug",
+    "room__name",
+    "author__is_active",
+    "author__profile__display_name",
+    "author__profile__visibility",
+)
 
 
 def prompts(start: MemberStart) -> Section | None:
@@ -110,10 +121,11 @@ def notifications(start: MemberStart) -> Section:
 def mentions(start: MemberStart) -> Section:
     """The newest messages that mention the person, in rooms they may still read, that are not
     deleted or hidden; each says whether it is unread (after the person's read position) and
-    names its author only when the person may see the author's profile. One query."""
+    names its author only when the person may see the author's profile
+    (`permissions.people_visible_to`, decided from the authors' audiences: a query only for
+    authors who keep their profile to their connections). One query, at most two more."""
     user = start.user
     state = RoomMember.objects.filter(room_id=OuterRef("room_id"), person_id=user.pk)
-    visible = permissions.profiles_visible_to(user).filter(user_id=OuterRef("author_id"))
     found = list(
         Message.objects.filter(
             mentions=user,
@@ -122,11 +134,17 @@ def mentions(start: MemberStart) -> Section:
             hidden_at__isnull=True,
         )
         .select_related("room", "author__profile")
-        .annotate(read_seq=Subquery(state.values("last_read_seq")[:1]), author_named=Exists(visible))
+        .only(*MENTION_FIELDS)
+        .annotate(read_seq=Subquery(state.values("last_read_seq")[:1]))
         .order_by("-created_at", "-pk")[:MENTIONS_SHOWN]
+    )
+    authors = {message.author_id: message.author for message in found if message.author_id}
+    named = permissions.people_visible_to(
+        user, authors, audiences={pk: permissions.audience_of(author) for pk, author in authors.items()}
     )
     for message in found:
         message.is_unread = message.seq > (message.read_seq or 0)
+        message.author_named = message.author_id in named
     return Section(
         key="mentions",
         title=_("Mentions"),

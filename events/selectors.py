@@ -114,7 +114,9 @@ def meetings_upcoming_for(person, *, now=None) -> list[GroupMeeting]:
 
 
 def agenda_index() -> AgendaPage | None:
-    return AgendaPage.objects.live().first()
+    # By id, not by tree path (Page's ordering): walking the path index passed every practice
+    # on PostgreSQL first (4 ms with 10,000).
+    return AgendaPage.objects.live().order_by("pk").first()
 
 
 def network_afternoons_with_materials(*, limit: int, now=None) -> list[EventPage]:

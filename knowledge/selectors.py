@@ -101,13 +101,10 @@ def practice_cards(practices) -> list[PracticePage]:
     return practices
 
 
-def _cards_by_ids(ids: list[int], *, just_checked: bool = False) -> list[PracticePage]:
+def _cards_by_ids(ids: list[int]) -> list[PracticePage]:
     """The live, public practices with these ids, in this order, as cards: a remembered id of a
-    practice unpublished, deleted or restricted since is left out. `just_checked`: the ids come
-    from a query of this request that kept only public practices, so the view restrictions are
-    not read a second time."""
-    practices = PracticePage.objects.live() if just_checked else PracticePage.objects.live().public()
-    by_id = practices.select_related("house").only(*CARD_FIELDS).in_bulk(ids)
+    practice unpublished, deleted or restricted since is left out."""
+    by_id = PracticePage.objects.live().public().select_related("house").only(*CARD_FIELDS).in_bulk(ids)
     return practice_cards(by_id[pk] for pk in ids if pk in by_id)
 
 
@@ -317,10 +314,17 @@ def practices_newest(*, limit: int = NEWEST_ON_HOME, private: Q | None = None) -
     return practice_cards(by_id[pk] for pk in ids if pk in by_id)
 
 
+NEW_COUNTED_UP_TO = 99
+
+
 def practices_new_in_life_domains(domain_ids, *, since, limit: int) -> tuple[list[PracticePage], int]:
     """The newest practices tagged with any of these domains and first published after `since`
-    (any time when None), as cards, with how many there are in all: one query for the ids and
-    the total (`COUNT(*) OVER ()`), two for the cards. Personal (`since`), so not remembered."""
+    (any time when None), with their Huis, and how many there are, counted up to
+    `NEW_COUNTED_UP_TO` (one more means "more than that"). One query for the ids, newest first
+    (the database walks the first publication index backwards and stops after 100 matches; an
+    exact count made it read every match: 6 ms for 500 on PostgreSQL), one for the practices (the
+    card columns, without their life domains: the list is of the reader's own). Personal
+    (`since`), so not remembered."""
     if not domain_ids:
         return [], 0
     tagged = PracticePage.life_domains.through.objects.filter(
@@ -329,12 +333,11 @@ def practices_new_in_life_domains(domain_ids, *, since, limit: int) -> tuple[lis
     practices = practices_live().filter(Exists(tagged))
     if since is not None:
         practices = practices.filter(first_published_at__gt=since)
-    rows = list(
-        practices.order_by("-first_published_at", "-pk")
-        .annotate(total_count=_TotalCount())
-        .values_list("pk", "total_count")[:limit]
-    )
-    return _cards_by_ids([pk for pk, _total in rows], just_checked=True), (rows[0][1] if rows else 0)
+    ids = list(practices.order_by("-first_published_at", "-pk").values_list("pk", flat=True)[: NEW_COUNTED_UP_TO + 1])
+    shown = ids[:limit]
+    # The ids were just read as live and public: the restrictions are not read a second time.
+    by_id = PracticePage.objects.live().select_related("house").only(*CARD_FIELDS).in_bulk(shown)
+    return [by_id[pk] for pk in shown if pk in by_id], len(ids)
 
 
 def practice_counts_by_life_domain() -> dict[int, int]:
@@ -349,7 +352,9 @@ def practice_counts_by_life_domain() -> dict[int, int]:
 
 
 def magazine_index(*, private: Q | None = None) -> MagazineIndexPage | None:
-    return _public(MagazineIndexPage.objects.live(), private).first()
+    # By id, not by tree path (Page's ordering): walking the path index passed every practice
+    # on PostgreSQL first (4 ms with 10,000).
+    return _public(MagazineIndexPage.objects.live(), private).order_by("pk").first()
 
 
 def magazine_current_issue(*, private: Q | None = None) -> MagazineIssuePage | None:

@@ -11,9 +11,11 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from community.models import Profile
 from community.selectors import organisations as directory
@@ -21,6 +23,7 @@ from samenhuis import start as registry
 from samenhuis.start import MemberStart, Section
 
 from . import selectors
+from .footer import FOOTER
 from .models import StartPageVisit
 from .vocabulary import vocabulary
 
@@ -83,6 +86,35 @@ def house_lookup(raw: str) -> HouseLookup:
     return HouseLookup(query, directory.municipalities_nearby(query=query))
 
 
+# Where the blocks' "more" links go ----------------------------------------------------------------
+
+
+def remembered_page_url(request, name: str, find) -> str:
+    """The address of a section page (`find()` returns it, or None), remembered per site under the
+    footer's version (knowledge/footer.py): until a page is published, unpublished, moved, renamed
+    or deleted. A link only, never what a visitor may read: the lists themselves are read live and
+    public on every request. Events imports it for the agenda's address. Three queries fewer on
+    the home page and the hub, one on the start page (docs/performance.md)."""
+    site = Site.find_for_request(request)
+    version = FOOTER.current()
+    key = f"knowledge:section-url:{version}:{site.pk if site else 0}:{name}"
+    url = cache.get(key) if version else None
+    if url is None:
+        page = find()
+        url = page.get_url(request) or "" if page is not None else ""
+        if version and url:  # a missing section is asked for again: a page made without a signal shows at once
+            cache.set(key, url, FOOTER.timeout)
+    return url
+
+
+def _practice_index_url(request) -> str:
+    return remembered_page_url(request, "practices", selectors.practice_index)
+
+
+def _magazine_url(request) -> str:
+    return remembered_page_url(request, "magazine", lambda: selectors.magazine_index(private=_private(request)))
+
+
 # What knowledge contributes (registered in knowledge/wagtail_hooks.py) ------------------------------
 
 
@@ -94,7 +126,6 @@ def _private(request):
 
 
 def _practices_section(request, *, limit: int, order: int) -> Section:
-    index = selectors.practice_index()
     return Section(
         key="practices",
         title=_("Latest practices"),
@@ -104,7 +135,7 @@ def _practices_section(request, *, limit: int, order: int) -> Section:
             "practices": selectors.practices_newest(limit=limit, private=_private(request)),
             "can_share": request.user.is_authenticated,
         },
-        more_url=index.get_url(request) if index else "",
+        more_url=_practice_index_url(request),
         more_text=_("All practices"),
     )
 
@@ -119,7 +150,6 @@ def hub_practices(request) -> Section:
 
 def _magazine_section(request, *, articles: int, order: int) -> Section:
     private = _private(request)
-    magazine = selectors.magazine_index(private=private)
     return Section(
         key="magazine",
         title=_("Magazine"),
@@ -129,7 +159,7 @@ def _magazine_section(request, *, articles: int, order: int) -> Section:
             "issue": selectors.magazine_current_issue(private=private),
             "articles": selectors.magazine_latest_articles(limit=articles, private=private) if articles else [],
         },
-        more_url=magazine.get_url(request) if magazine else "",
+        more_url=_magazine_url(request),
         more_text=_("All issues of the magazine"),
     )
 
@@ -145,8 +175,7 @@ def hub_magazine(request) -> Section:
 def hub_life_domains(request) -> Section:
     """Every life domain with its page (or the listing filtered on it) and its number of practices."""
     counts = selectors.practice_counts_by_life_domain()
-    index = selectors.practice_index()
-    index_url = index.get_url(request) if index else ""
+    index_url = _practice_index_url(request)
     domains = [
         {
             "domain": domain,
@@ -173,19 +202,22 @@ def start_new_practices(start: MemberStart) -> Section:
     expertise = Profile.expertise.through.objects.filter(profile__user_id=start.user.pk)
     domain_ids = list(expertise.values_list("lifedomain_id", flat=True))
     practices, total = selectors.practices_new_in_life_domains(domain_ids, since=start.since, limit=NEW_PRACTICES_SHOWN)
-    index = selectors.practice_index() if domain_ids else None
-    more_url = ""
-    if index is not None:
-        more_url = index.get_url(start.request)
-        if len(domain_ids) == 1:
-            slug = next(domain.slug for domain in vocabulary().life_domains if domain.pk == domain_ids[0])
-            more_url += "?" + urlencode({"levensdomein": slug})
+    more_url = _practice_index_url(start.request) if domain_ids else ""
+    if more_url and len(domain_ids) == 1:
+        slug = next(domain.slug for domain in vocabulary().life_domains if domain.pk == domain_ids[0])
+        more_url += "?" + urlencode({"levensdomein": slug})
     return Section(
         key="new-practices",
         title=_("New in your life domains"),
         template="knowledge/includes/start_new_practices.html",
         order=50,
-        context={"practices": practices, "total": total, "has_expertise": bool(domain_ids), "since": start.since},
+        context={
+            "practices": practices,
+            "total": total,
+            "more_than": selectors.NEW_COUNTED_UP_TO if total > selectors.NEW_COUNTED_UP_TO else 0,
+            "has_expertise": bool(domain_ids),
+            "since": start.since,
+        },
         more_url=more_url,
         more_text=_("All practices in your life domains") if len(domain_ids) == 1 else _("All practices"),
     )

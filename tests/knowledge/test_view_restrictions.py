@@ -18,8 +18,8 @@ PRIVACY = "/privacy/"
 # All queries of a page: what it cost while no restriction existed and none was asked for (a
 # standard page 2), plus the one restriction query. With a restriction anywhere it cost 2 more.
 # The home page (1 + 1 before it showed lists) also reads them once for knowledge's lists
-# (knowledge/start.py) and once for the agenda's (events.selectors.agenda_events), in 12 in all.
-BUDGET = {"/": 12, PRIVACY: 2 + 1}
+# (knowledge/start.py) and once for the agenda's (events.selectors.agenda_events), in 9 in all.
+BUDGET = {"/": 9, PRIVACY: 2 + 1}
 RESTRICTION_READS = {"/": 1 + 2, PRIVACY: 1}
 # The first home page after a restriction changes also works out anew which practices are the
 # newest (knowledge/practice_cache.py): one more read, and the query for their ids.
