@@ -7,7 +7,8 @@ and a member's start page through Django's test client and prints p50/p95/p99 in
 the queries of one request. For the start page it also seeds 50 intervision groups (each with a
 room of 20 messages and a coming meeting) and a member who belongs to all of them, is mentioned in
 each, has 60 notifications and 20 registrations, two life domains of expertise and a previous visit
-a day ago (about 500 of the practices are new to them).
+a day ago (about 500 of the practices are new to them); and a more usual member in three of those
+groups, with five registrations and ten notifications.
 Wall time is what a visitor waits for; the CPU time of the process is printed next to it
 because on a shared machine other processes inflate the wall time (SQLite runs in-process, so
 its work counts as CPU). The listing and the practice page are measured twice: as visitors
@@ -209,6 +210,55 @@ def seed_member(group_count: int) -> None:
     print(f"seeded: {group_count} groups and a member in all of them ({time.perf_counter() - started:.0f} s)")
 
 
+BENCH_MEMBER_FEW = "bench-lid-drie@samenhuis.test"
+
+
+def seed_member_few() -> None:
+    """A more usual member beside the busy one: in three of the bench groups (mentioned once in
+    each), five registrations, ten notifications, the same expertise and a visit a day ago."""
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from community import services
+    from community.models import IntervisionGroup, Membership, Organisation, Profile, Room, User
+    from events import services as event_services
+    from events.models import EventPage
+    from knowledge.models import LifeDomain, StartPageVisit
+
+    if User.objects.filter(email=BENCH_MEMBER_FEW).exists():
+        return
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        member = User.objects.create_user(email=BENCH_MEMBER_FEW)
+        services.profile_create(user=member, display_name="Bench Drie")
+        services.profile_update(
+            user=member,
+            display_name="Bench Drie",
+            function="Coördinator",
+            bio="Meet de startpagina.",
+            expertise=list(LifeDomain.objects.order_by("sort_order")[:2]),
+            visibility=Profile.Visibility.MEMBERS,
+        )
+        house = Organisation.objects.filter(kind=Organisation.Kind.HOUSE).first()
+        Membership.objects.create(person=member, organisation=house, role=Membership.Role.COORDINATOR)
+        for group in IntervisionGroup.objects.filter(name__startswith="Benchgroep").order_by("name")[:3]:
+            services.group_member_join(actor=member, group=group)
+            facilitator = group.memberships.get(role="facilitator").person
+            services.room_message_post(
+                room=Room.objects.get(group=group),
+                author=facilitator,
+                body=f"Dag @**Bench Drie|{member.pk}**",
+                client_id=f"drie-{member.pk}",
+            )
+        for event in EventPage.objects.filter(slug__startswith="benchvorming-").order_by("starts_at")[:5]:
+            event_services.event_register(event=event, person=member)
+        for number in range(10):
+            services.notification_create(recipient=member, text=f"Melding {number}", url="/kennis/")
+        now = timezone.now()
+        StartPageVisit.objects.update_or_create(
+            person=member, defaults={"seen_at": now, "previous_visit_at": now - datetime.timedelta(days=1)}
+        )
+
+
 def analyze() -> None:
     """PostgreSQL: statistics for the planner after the bulk load, as autovacuum makes them a
     little later; without them it joined the 1,000 room messages before filtering the mentions."""
@@ -262,6 +312,7 @@ def main():
     setup(args)
     seed(args.practices, args.articles)
     seed_member(args.groups)
+    seed_member_few()
     analyze()
 
     from community.models import User
@@ -270,6 +321,7 @@ def main():
     detail = PracticePage.objects.live().order_by("path")[PracticePage.objects.count() // 2]
     listing = "/kennis/praktijken/?levensdomein=gezondheid&provincie=provincie-antwerpen"
     member = User.objects.get(email=BENCH_MEMBER)
+    member_few = User.objects.get(email=BENCH_MEMBER_FEW)
     pages = [
         ("home", "/", False, None),
         ("knowledge hub", "/kennis/", False, None),
@@ -278,7 +330,8 @@ def main():
         ("  fresh lists", listing, True, None),
         ("practice page", detail.url, False, None),
         ("  fresh lists", detail.url, True, None),
-        ("start page (member)", "/", False, member),
+        ("start page, 3 groups", "/", False, member_few),
+        ("start page, 50 groups", "/", False, member),
     ]
     pages = [page for page in pages if args.only in page[0]]
     columns = ["wall p50", "wall p95", "wall p99", "cpu p50", "cpu p95", "cpu p99"]
