@@ -140,10 +140,10 @@ def seed_member(group_count: int) -> None:
     from django.utils import timezone
 
     from community import services
-    from community.models import IntervisionGroup, Membership, Organisation, Profile, Room, User
+    from community.models import IntervisionGroup, Room, User
     from events import services as event_services
     from events.models import AgendaPage, EventPage, EventType
-    from knowledge.models import LifeDomain, StartPageVisit
+    from knowledge.models import StartPageVisit
 
     if User.objects.filter(email=BENCH_MEMBER).exists():
         return
@@ -151,18 +151,7 @@ def seed_member(group_count: int) -> None:
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         admin = User.objects.create_superuser(email="bench-beheer@samenhuis.test", password=None)
         services.profile_create(user=admin, display_name="Bench Beheer")
-        member = User.objects.create_user(email=BENCH_MEMBER)
-        services.profile_create(user=member, display_name="Bench Lid")
-        services.profile_update(
-            user=member,
-            display_name="Bench Lid",
-            function="Coördinator",
-            bio="Meet de startpagina.",
-            expertise=list(LifeDomain.objects.order_by("sort_order")[:2]),
-            visibility=Profile.Visibility.MEMBERS,
-        )
-        house = Organisation.objects.filter(kind=Organisation.Kind.HOUSE).first()
-        Membership.objects.create(person=member, organisation=house, role=Membership.Role.COORDINATOR)
+        member = _bench_member(BENCH_MEMBER, "Bench Lid")
         now = timezone.now()
         for number in range(group_count):
             facilitator = User.objects.create_user(email=f"bench-leider-{number}@samenhuis.test")
@@ -213,6 +202,27 @@ def seed_member(group_count: int) -> None:
 BENCH_MEMBER_FEW = "bench-lid-drie@samenhuis.test"
 
 
+def _bench_member(email: str, name: str):
+    """A coordinator of a Huis with a complete profile: the start page shows no prompts."""
+    from community import services
+    from community.models import Membership, Organisation, Profile, User
+    from knowledge.models import LifeDomain
+
+    member = User.objects.create_user(email=email)
+    services.profile_create(user=member, display_name=name)
+    services.profile_update(
+        user=member,
+        display_name=name,
+        function="Coördinator",
+        bio="Meet de startpagina.",
+        expertise=list(LifeDomain.objects.order_by("sort_order")[:2]),
+        visibility=Profile.Visibility.MEMBERS,
+    )
+    house = Organisation.objects.filter(kind=Organisation.Kind.HOUSE).first()
+    Membership.objects.create(person=member, organisation=house, role=Membership.Role.COORDINATOR)
+    return member
+
+
 def seed_member_few() -> None:
     """A more usual member beside the busy one: in three of the bench groups (mentioned once in
     each), five registrations, ten notifications, the same expertise and a visit a day ago."""
@@ -220,26 +230,15 @@ def seed_member_few() -> None:
     from django.utils import timezone
 
     from community import services
-    from community.models import IntervisionGroup, Membership, Organisation, Profile, Room, User
+    from community.models import IntervisionGroup, Room, User
     from events import services as event_services
     from events.models import EventPage
-    from knowledge.models import LifeDomain, StartPageVisit
+    from knowledge.models import StartPageVisit
 
     if User.objects.filter(email=BENCH_MEMBER_FEW).exists():
         return
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        member = User.objects.create_user(email=BENCH_MEMBER_FEW)
-        services.profile_create(user=member, display_name="Bench Drie")
-        services.profile_update(
-            user=member,
-            display_name="Bench Drie",
-            function="Coördinator",
-            bio="Meet de startpagina.",
-            expertise=list(LifeDomain.objects.order_by("sort_order")[:2]),
-            visibility=Profile.Visibility.MEMBERS,
-        )
-        house = Organisation.objects.filter(kind=Organisation.Kind.HOUSE).first()
-        Membership.objects.create(person=member, organisation=house, role=Membership.Role.COORDINATOR)
+        member = _bench_member(BENCH_MEMBER_FEW, "Bench Drie")
         for group in IntervisionGroup.objects.filter(name__startswith="Benchgroep").order_by("name")[:3]:
             services.group_member_join(actor=member, group=group)
             facilitator = group.memberships.get(role="facilitator").person

@@ -7,7 +7,6 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -75,24 +74,6 @@ def coordinator(geel):
 @pytest.fixture
 def asker(db):
     return UserFactory(profile="An Peeters")
-
-
-@pytest.fixture
-def superuser(db):
-    return UserFactory(is_superuser=True, is_staff=True, profile="Beheer Samenhuis")
-
-
-@pytest.fixture
-def administrator(db):
-    """Not a superuser: CMS access plus `community.manage_community` through a group."""
-    group = Group.objects.create(name="Beheerders")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        Permission.objects.get(content_type__app_label="community", codename="manage_community"),
-    )
-    user = UserFactory(profile="Ilse Beheerder")
-    user.groups.add(group)
-    return user
 
 
 # Finding the organisation ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ administrators, saved through the services, refused to CMS editors."""
 import io
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -63,24 +63,6 @@ def organisation_data(**fields) -> dict:
 
 def errors(response, field: str) -> list[str]:
     return [str(message) for message in response.context["form"].errors.get(field, [])]
-
-
-@pytest.fixture
-def superuser(db):
-    return UserFactory(is_superuser=True, is_staff=True, profile="Beheer Samenhuis")
-
-
-@pytest.fixture
-def administrator(db):
-    """Not a superuser: CMS access plus `community.manage_community`, as a "Beheerders" group has."""
-    group = Group.objects.create(name="Beheerders")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        Permission.objects.get(content_type__app_label="community", codename="manage_community"),
-    )
-    user = UserFactory(profile="Ilse Beheerder")
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture
