@@ -37,7 +37,9 @@ def linking_pages(document) -> list[Page]:
 def links_to(page: Page, document) -> bool:
     """Whether the page's stored content links to the document now. The index can lag behind:
     it is updated when a page row is saved, before its inline children are, so a child removed
-    by a publish or a revert stays indexed. What makes a file public is read from the page itself."""
+    by a publish or a revert stays indexed. What makes a file public is read from the page itself,
+    with the extraction the index itself uses (two underscored classmethods of Wagtail's
+    ReferenceIndex, stable since 4.1; tests/knowledge/test_document_access.py fails if they change)."""
     target = (ReferenceIndex._get_base_content_type(document).id, str(document.pk))
     return any(
         (content_type_id, object_id) == target
