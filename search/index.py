@@ -6,14 +6,13 @@ error is logged, the keys go to `SearchQueue`, and the scheduler retries them ev
 (`search_queue_retry`); /healthz shows how many are waiting. See docs/search.md.
 """
 
-import atexit
 import logging
-import threading
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
+
+from samenhuis.afterwork import after_commit
 
 from .backends import get_search_backend
 from .models import SearchQueue
@@ -61,43 +60,33 @@ def _lock(keys: list[str]) -> None:
 
 
 def index_keys_on_commit(keys: Iterable[str], *, alias: str = "default") -> None:
+    """Index these keys after commit: in the background (`samenhuis.afterwork`, one thread per
+    process, so this process's updates are applied in commit order, and the keys of all commits
+    waiting together are indexed in one round), or in the committing thread with
+    `SAMENHUIS_SEARCH_INDEX_INLINE`."""
     keys = list(keys)
     if not keys:
         return
+    if getattr(settings, "SAMENHUIS_SEARCH_INDEX_INLINE", False):
+        transaction.on_commit(lambda: index_keys_batch([(alias, keys)]))
+    else:
+        # Off the request's thread: a chat message is announced without waiting for its indexing.
+        after_commit(index_keys_batch, (alias, tuple(keys)))
 
-    def update():
+
+def index_keys_batch(items: Iterable[tuple[str, Iterable[str]]]) -> None:
+    """Index the keys of many commits, one update per backend; a backend that fails queues them
+    for the scheduled retry (`search_queue_retry`)."""
+    by_alias: dict[str, list[str]] = {}
+    for alias, keys in items:
+        by_alias.setdefault(alias, []).extend(keys)
+    for alias, keys in by_alias.items():
+        keys = list(dict.fromkeys(keys))
         try:
             index_keys_now(keys, alias=alias)
         except Exception as error:
             logger.exception("Search index update failed for %d documents; queued for retry", len(keys))
             queue(keys, alias=alias, error=error)
-
-    def in_background():
-        try:
-            update()
-        finally:
-            close_old_connections()
-            connection.close()
-
-    if getattr(settings, "SAMENHUIS_SEARCH_INDEX_INLINE", False):
-        transaction.on_commit(update)
-    else:
-        # Off the request's thread: a chat message is announced without waiting for its indexing.
-        transaction.on_commit(lambda: _executor().submit(in_background))
-
-
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _executor() -> ThreadPoolExecutor:
-    """One worker per process, so this process's updates are applied in commit order."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
-            atexit.register(_pool.shutdown, wait=True)
-        return _pool
 
 
 def queue(keys: Iterable[str], *, alias: str, error: Exception) -> None:

@@ -62,6 +62,23 @@ def notification_create(*, recipient: User, text: str, url: str = "") -> Notific
 
 
 @transaction.atomic
+def notifications_create(items: list[tuple[User, str, str]]) -> list[Notification]:
+    """`notification_create` for many (recipient, text, url) at once: one INSERT, then one
+    announcement per notification after commit."""
+    for _recipient, _text, url in items:
+        if url and (not url.startswith("/") or url.startswith("//")):
+            raise ValueError("A notification links to a path on this site, such as /gemeenschap/.")
+    created = Notification.objects.bulk_create(
+        Notification(recipient=recipient, text=text[:300], url=url) for recipient, text, url in items
+    )
+    for notification in created:
+        _send_to_user_on_commit(
+            notification.recipient_id, {"type": "notification.new", "notification": notification.as_event()}
+        )
+    return created
+
+
+@transaction.atomic
 def notifications_mark_read(*, user: User) -> int:
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
     if count:

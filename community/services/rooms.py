@@ -17,6 +17,7 @@ import html
 import json
 import math
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -30,6 +31,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+from samenhuis.afterwork import after_commit
 
 from .. import permissions
 from ..mail import absolute_url, mail_send_on_commit
@@ -49,7 +52,7 @@ from ..models import (
     User,
 )
 from ..selectors import rooms as selectors
-from .notifications import _group_send_now, notification_create
+from .notifications import _group_send_now, notification_create, notifications_create
 from .slugs import slug_unique
 
 CLIENT_ID_MAX_LENGTH = 64
@@ -104,7 +107,10 @@ def _announce_message_on_commit(message: Message, *, author_read_now: bool = Fal
         "audiences": sorted(audiences.items()),
         **extra,
     }
-    _announce_on_commit(message.room, event)
+    # With the time it is sent (`announced_at`, seconds since the epoch): a socket that receives it
+    # much later knows it fell behind and tells its client to sync (docs/realtime.md, "Back-pressure").
+    group = message.room.channel_group
+    transaction.on_commit(lambda: _group_send_now(group, {**event, "announced_at": time.time()}))
 
 
 def _lock(room: Room) -> Room:
@@ -298,7 +304,7 @@ def room_message_post(
         # new message has no reactions yet.
         _prefetched(message, reactions=[], attachments=attachments)
         _announce_message_on_commit(message, **extra)
-        _notify(message, parent=parent, mentioned=rendered.mentioned_ids)
+        _notify_on_commit(message, parent=parent, mentioned=rendered.mentioned_ids)
         return message
     except BaseException:
         for attachment in attachments:
@@ -324,56 +330,84 @@ def _read_up_to(room: Room, person: User, seq: int) -> None:
         )
 
 
-def _notify(message: Message, *, parent: Message | None, mentioned: frozenset[int], edited: bool = False) -> None:
-    """Tell people about a message in-app (live, through their personal channel) and, when they
+def _notify_on_commit(
+    message: Message, *, parent: Message | None, mentioned: frozenset[int], edited: bool = False
+) -> None:
+    """Tell people about a message, after commit and off the poster's path (`_notify`): the post
+    is acknowledged without waiting for the readers' notifications and e-mails."""
+    after_commit(_notify, (message.pk, parent.author_id if parent else None, frozenset(mentioned), edited))
+
+
+def _notify(jobs: Sequence[tuple[int, int | None, frozenset[int], bool]]) -> None:
+    """Tell people about messages in-app (live, through their personal channel) and, when they
     have no socket open, by e-mail: mentions and replies to their messages by default, every
-    message for those who asked for it, nothing for those who muted the room. After an edit
-    (`edited`) only the people it newly mentions are told."""
-    room, author = message.room, message.author
-    reasons: dict[int, str] = {}
-    if not edited:
-        for state in RoomMember.objects.filter(room=room, notify=RoomMember.Notify.ALL).exclude(person=author):
-            reasons[state.person_id] = "message"
-    if parent is not None and parent.author_id:
-        reasons[parent.author_id] = "reply"
-    for person_id in mentioned:
-        reasons[person_id] = "mention"
-    reasons.pop(author.pk, None)
-    if not reasons:
+    message for those who asked for it, nothing for those who muted the room. After an edit only
+    the people it newly mentions are told. A job is (message pk, author of the message replied to,
+    people mentioned, edited); the queries are made once for the whole batch, not per message or
+    per reader. A message removed before its turn tells nobody. Texts are in the site's language,
+    like the e-mails (community/mail.py)."""
+    messages = Message.objects.select_related("room", "author__profile").in_bulk([job[0] for job in jobs])
+    jobs = [job for job in jobs if job[0] in messages and not messages[job[0]].is_removed]
+    if not jobs:
         return
-    silenced = set(
-        RoomMember.objects.filter(room=room, person_id__in=reasons, notify=RoomMember.Notify.NOTHING).values_list(
-            "person_id", flat=True
-        )
-    )
-    readers = (
-        permissions.room_readers(room)
-        .filter(pk__in=reasons.keys() - silenced)
-        .only("pk", "email", "is_active", "is_superuser")
-    )
-    # The author and the people the message mentions are named to each reader only when the
-    # reader may see their profile (docs/privacy.md): a query per reader only for people who keep
-    # their profile to their connections.
-    mentions = {int(pk) for pk in selectors.MENTION_HTML.findall(message.body_html)}
-    audiences = permissions.audiences_of({author.pk, *mentions})
-    texts = {
-        "mention": _("%(person)s mentioned you in %(room)s: “%(excerpt)s”"),
-        "reply": _("%(person)s replied to your message in %(room)s: “%(excerpt)s”"),
-        "message": _("%(person)s wrote in %(room)s: “%(excerpt)s”"),
+    settings_by_room: dict[int, dict[int, str]] = {}
+    for room_id, person_id, notify in RoomMember.objects.filter(
+        room_id__in={messages[job[0]].room_id for job in jobs},
+        notify__in=[RoomMember.Notify.ALL, RoomMember.Notify.NOTHING],
+    ).values_list("room_id", "person_id", "notify"):
+        settings_by_room.setdefault(room_id, {})[person_id] = notify
+    planned = []  # (message, {person id: reason})
+    for pk, parent_author_id, mentioned, edited in jobs:
+        message = messages[pk]
+        chosen = settings_by_room.get(message.room_id, {})
+        reasons: dict[int, str] = {}
+        if not edited:
+            reasons = {person_id: "message" for person_id, notify in chosen.items() if notify == RoomMember.Notify.ALL}
+        if parent_author_id:
+            reasons[parent_author_id] = "reply"
+        reasons |= dict.fromkeys(mentioned, "mention")
+        reasons.pop(message.author_id, None)
+        reasons = {person: why for person, why in reasons.items() if chosen.get(person) != RoomMember.Notify.NOTHING}
+        if reasons:
+            planned.append((message, reasons))
+    if not planned:
+        return
+    # The author and the people a message mentions are named to each reader only when the reader
+    # may see their profile (docs/privacy.md): a query per reader only for people who keep their
+    # profile to their connections.
+    named = {
+        message.pk: {int(pk) for pk in selectors.MENTION_HTML.findall(message.body_html)} for message, _r in planned
     }
-    url = message.get_absolute_url()
-    for person in readers:
-        reason = reasons[person.pk]
-        visible = permissions.people_visible_to(person, audiences, audiences=audiences)
-        name = author.display_name if author.pk in visible else _("Someone")
-        excerpt = _excerpt(message.body_html, visible)
-        text = texts[reason] % {"person": name, "room": room.name, "excerpt": excerpt}
-        notification_create(recipient=person, text=text, url=url)
-        if not selectors.is_online(person.pk):
+    audiences = permissions.audiences_of(set().union(*named.values(), {m.author_id for m, _r in planned}))
+    letters = []  # (recipient, text, message, reason)
+    with translation.override(settings.LANGUAGE_CODE):
+        texts = {
+            "mention": _("%(person)s mentioned you in %(room)s: “%(excerpt)s”"),
+            "reply": _("%(person)s replied to your message in %(room)s: “%(excerpt)s”"),
+            "message": _("%(person)s wrote in %(room)s: “%(excerpt)s”"),
+        }
+        for message, reasons in planned:
+            room, author = message.room, message.author
+            readers = (
+                permissions.room_readers(room).filter(pk__in=reasons).only("pk", "email", "is_active", "is_superuser")
+            )
+            for person in readers:
+                visible = permissions.people_visible_to(person, {author.pk, *named[message.pk]}, audiences=audiences)
+                name = author.display_name if author.pk in visible else _("Someone")
+                excerpt = _excerpt(message.body_html, visible)
+                text = texts[reasons[person.pk]] % {"person": name, "room": room.name, "excerpt": excerpt}
+                letters.append((person, text, message, reasons[person.pk]))
+    if not letters:
+        return
+    notifications_create([(person, text, message.get_absolute_url()) for person, text, message, _reason in letters])
+    online = selectors.online_among({person.pk for person, *_rest in letters})
+    for person, text, message, reason in letters:
+        if person.pk not in online:
+            url = message.get_absolute_url()
             mail_send_on_commit(
                 to=[person.email],
                 template="room_message",
-                context={"text": text, "room": room, "url": absolute_url(url), "reason": reason},
+                context={"text": text, "room": message.room, "url": absolute_url(url), "reason": reason},
             )
 
 
@@ -419,7 +453,7 @@ def room_message_edit(*, actor: User, message: Message, body: str, mentions: Seq
     message.mentions.set(rendered.mentioned_ids)
     message = selectors.with_details(Message.objects.filter(pk=message.pk)).get()
     _announce_message_on_commit(message, author_read_now=True)
-    _notify(message, parent=None, mentioned=rendered.mentioned_ids - mentioned_before, edited=True)
+    _notify_on_commit(message, parent=None, mentioned=rendered.mentioned_ids - mentioned_before, edited=True)
     return message
 
 

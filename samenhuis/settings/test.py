@@ -41,3 +41,7 @@ WHITENOISE_AUTOREFRESH = True
 SAMENHUIS_ROOM_RATE_LIMIT = (1000, 10)
 # Index updates run in the committing thread, so a test sees them as soon as its change commits.
 SAMENHUIS_SEARCH_INDEX_INLINE = True
+# Work that follows a commit (samenhuis/afterwork.py: notifications of a post, their e-mails) runs
+# in the committing thread right after the commit, so a test sees it once its change commits; the
+# tests of the background mode switch it off.
+SAMENHUIS_AFTERWORK_INLINE = True

@@ -5,6 +5,7 @@ import itertools
 
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
+from django.test import TestCase
 
 from community import services
 from community.models import IntervisionGroup, Room
@@ -35,6 +36,12 @@ def group_room(*, visibility=IntervisionGroup.Visibility.CLOSED, facilitator=Non
 def post(room: Room, author, body: str = "Hallo", **kwargs):
     kwargs.setdefault("client_id", f"c-{next(_client_ids)}")
     return services.room_message_post(room=room, author=author, body=body, **kwargs)
+
+
+def committed():
+    """At the end of the block, run what its commits would run afterwards (announcements, and a
+    post's notifications: samenhuis/afterwork.py), in a test whose transaction never commits."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def heard(group: str, action) -> dict:

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from community import services
 from community.models import Message, MessageRevision, Notification, Profile
-from tests.community.rooms import group_room, heard, post, thematic_room
+from tests.community.rooms import committed, group_room, heard, post, thematic_room
 from tests.community.test_room_consumer import joined, next_of
 from tests.factories import UserFactory
 
@@ -184,18 +184,20 @@ def test_an_edit_keeps_whom_the_message_mentioned_and_tells_only_the_newly_menti
     room, author = thematic_room(), UserFactory(profile="Auteur")
     first, second = UserFactory(profile="Anna Peeters"), UserFactory(profile="Anna Peeters")
     sofie = UserFactory(profile=SOFIE)
-    message = post(room, author, "Dag @Anna Peeters", mentions=[second.pk])
-    old = post(room, author, f"Oud: @**Anna Peeters|{first.pk}**")
+    with committed():
+        message = post(room, author, "Dag @Anna Peeters", mentions=[second.pk])
+        old = post(room, author, f"Oud: @**Anna Peeters|{first.pk}**")
     client = logged_in(author)
 
     # Saved unchanged from the form (which shows "@Anna Peeters"): nothing changes.
     client.post(reverse("community:room_message_edit", args=[room.slug, old.seq]), {"body": "Oud: @Anna Peeters"})
     assert not MessageRevision.objects.filter(message=old).exists()
 
-    client.post(
-        reverse("community:room_message_edit", args=[room.slug, message.seq]),
-        {"body": f"Dag @Anna Peeters en @{SOFIE}"},
-    )
+    with committed():
+        client.post(
+            reverse("community:room_message_edit", args=[room.slug, message.seq]),
+            {"body": f"Dag @Anna Peeters en @{SOFIE}"},
+        )
     message.refresh_from_db()
     assert set(message.mentions.all()) == {second, sofie}
     assert message.body_html == f"<p>Dag {span(second)} en {span(sofie)}</p>"

@@ -21,7 +21,7 @@ from community.models import (
 )
 from community.selectors import rooms as selectors
 from knowledge.models import LifeDomain
-from tests.community.rooms import group_room, heard, post, thematic_room
+from tests.community.rooms import committed, group_room, heard, post, thematic_room
 from tests.factories import UserFactory, group_create
 
 pytestmark = pytest.mark.django_db
@@ -186,17 +186,21 @@ def test_mentions_only_name_people_who_may_read_the_room(django_capture_on_commi
 def test_namesakes_are_told_apart_by_the_id_the_autocomplete_writes():
     room, author = thematic_room(), UserFactory(profile="Auteur")
     first, second = UserFactory(profile="Anna Peeters"), UserFactory(profile="Anna Peeters")
-    message = post(room, author, f"Dag @**Anna Peeters|{second.pk}**, en @**Niemand|{first.pk + second.pk + 99}**")
+    with committed():
+        message = post(room, author, f"Dag @**Anna Peeters|{second.pk}**, en @**Niemand|{first.pk + second.pk + 99}**")
     assert set(message.mentions.all()) == {second}
     assert message.body_html == (
         f'<p>Dag <span data-person="{second.pk}">@Anna Peeters</span>, en @<strong>Niemand</strong></p>'
     )
     # The id decides, and the span shows that person's own name; digits that are not ASCII are text.
-    renamed = post(room, author, f"Hoi @**Iemand anders|{first.pk}** en @**Ben|²**")
+    with committed():
+        renamed = post(room, author, f"Hoi @**Iemand anders|{first.pk}** en @**Ben|²**")
     assert f'<span data-person="{first.pk}">@Anna Peeters</span>' in renamed.body_html
     assert "@<strong>Ben|²</strong>" in renamed.body_html
     # Written by hand, without an id, the name reaches every reader who carries it.
-    assert set(post(room, author, "Dag @**anna peeters**").mentions.all()) == {first, second}
+    with committed():
+        by_hand = post(room, author, "Dag @**anna peeters**")
+    assert set(by_hand.mentions.all()) == {first, second}
     assert Notification.objects.filter(recipient=first).count() == 2
     assert Notification.objects.filter(recipient=second).count() == 2
 
@@ -205,7 +209,8 @@ def test_an_edit_tells_only_the_people_it_newly_mentions(django_capture_on_commi
     room = thematic_room()
     author, first, second = UserFactory(profile="Auteur"), UserFactory(profile="Eerste"), UserFactory(profile="Tweede")
     services.room_notify_set(person=UserFactory(), room=room, notify="all")  # hears every new message, not edits
-    message = post(room, author, "Hallo @**Eerste**")
+    with committed():
+        message = post(room, author, "Hallo @**Eerste**")
     assert Notification.objects.filter(recipient=first).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         services.room_message_edit(actor=author, message=message, body="Hallo @**Eerste** en @**Tweede**")
@@ -236,7 +241,8 @@ def test_notification_setting_nothing_silences_and_all_hears_everything():
     )
     services.room_notify_set(person=quiet, room=room, notify=RoomMember.Notify.NOTHING)
     services.room_notify_set(person=keen, room=room, notify=RoomMember.Notify.ALL)
-    post(room, author, "Hallo @**Stil**")
+    with committed():
+        post(room, author, "Hallo @**Stil**")
     assert not Notification.objects.filter(recipient=quiet).exists()
     assert Notification.objects.filter(recipient=keen, text__contains="schreef").exists()
     with pytest.raises(ValidationError):

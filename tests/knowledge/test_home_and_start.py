@@ -34,7 +34,7 @@ from knowledge.models import (
     StartPageVisit,
 )
 from knowledge.start import VISIT_GAP, member_visit_record
-from tests.community.rooms import group_room, post, thematic_room
+from tests.community.rooms import committed, group_room, post, thematic_room
 from tests.events.conftest import event_publish, meeting_plan
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -264,7 +264,8 @@ def add_activity(member, *, groups, events, mentions, notifications):
         room = group_room(facilitator=facilitator, members=[member])
         post(room, facilitator, "Welkom in de groep")
         for _mention in range(mentions):
-            post(room, facilitator, f"Wat denk jij, @**An Peeters|{member.pk}**?")
+            with committed():  # the mention's notification follows the commit
+                post(room, facilitator, f"Wat denk jij, @**An Peeters|{member.pk}**?")
         meeting_plan(room.group, facilitator, title=f"Intervisie {room.group.name}")
     for number in range(events):
         event = event_publish(title=f"Vorming {number}", slug=f"vorming-{next(_events_made)}")
