@@ -16,8 +16,12 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from samenhuis.refusals import is_overload, lock_wait_at_most
 
 from . import permissions, selectors, services
 from .models import MESSAGE_MAX_LENGTH, Message, Room, User
@@ -182,6 +186,29 @@ CLOSE_NOT_FOUND = 4404
 ACCESS_RECHECK_SECONDS = 30.0
 ACCESS_LOST = object()
 
+# Back-pressure (docs/realtime.md, "Back-pressure"): a process that cannot keep up refuses posts
+# with `busy` at once instead of queueing them for seconds, and a socket that falls behind is
+# told to sync instead of being fed stale frames one by one. Every post is answered (`ack` or an
+# error) within about a second: it waits at most POST_START_WITHIN_SECONDS for a worker thread
+# and at most POST_LOCK_WAIT_SECONDS for the room's lock, then does its few milliseconds of work.
+# How many posts of the process may wait for or hold a worker thread at once is the setting
+# SAMENHUIS_ROOM_POSTS_IN_FLIGHT; one more is refused without waiting.
+#
+# A post that got no worker thread within this time is refused before it touches the database.
+POST_START_WITHIN_SECONDS = 0.4
+# How long a post waits for the room's lock that another transaction holds (PostgreSQL's
+# lock_timeout for the post's transaction; SQLite's busy timeout for its BEGIN IMMEDIATE).
+POST_LOCK_WAIT_SECONDS = 0.4
+# What a refused client is told to wait before it sends the same post again (it adds jitter).
+BUSY_RETRY_AFTER_SECONDS = 1
+# An announcement that reaches a socket this much later than it was sent means the socket is
+# behind: it drops what is queued and tells the client to `sync` (one `resync` frame).
+SOCKET_LAG_SECONDS = 2.0
+
+
+class Busy(Exception):
+    """The process or the room is too busy for this post now; nothing was stored."""
+
 
 def in_worker(function):
     """Run a room socket's database work in the thread pool. database_sync_to_async's default
@@ -251,6 +278,11 @@ class RoomConsumer(FrameConsumer):
     user_id = None
     checked_at = 0.0
     joined = False
+    # Posts of this process waiting for or holding a worker thread (all sockets; `frame_post`).
+    posts_in_flight = 0
+    # When this socket last told its client to `resync` (time.time()); announcements sent
+    # before then are covered by the client's sync and are dropped.
+    resync_at = 0.0
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -408,14 +440,17 @@ class RoomConsumer(FrameConsumer):
             content["id"] = frame["id"]
         await self.send_json(content)
 
-    async def call(self, frame, work):
+    async def call(self, frame, work, *, start_by: float | None = None):
         """Re-read the person's access, then run `work(access)`, in one worker thread and in the
         reader's language. A refusal becomes an error frame (with the frame's `id`, and
         `client_id` for posts) and None is returned; lost access closes the socket. Work done
-        only for its effect answers True, so that None always means refused."""
+        only for its effect answers True, so that None always means refused. Work that got no
+        worker thread before `start_by` (time.monotonic()) is refused as `busy` unstarted."""
         ids = frame_ids(frame)
 
         def run():
+            if start_by is not None and time.monotonic() > start_by:
+                raise Busy
             with translation.override(self.language):
                 if not self.refresh_access():
                     return ACCESS_LOST
@@ -423,6 +458,15 @@ class RoomConsumer(FrameConsumer):
 
         try:
             result = await in_worker(run)()
+        except Busy:
+            await self.send_busy(ids)
+        except OperationalError as error:
+            # A post that could not have the database in time (its lock, a pooled connection)
+            # stored nothing and is sent again; for other frames it stays a fault of ours.
+            if is_overload(error) and frame["type"] == "post":
+                await self.send_busy(ids)
+            else:
+                await self.send_server_error(frame, ids)
         except services.RateLimited as error:
             await self.send_error("rate_limited", error.messages[0], retry_after=error.retry_after, **ids)
         except ValidationError as error:
@@ -432,15 +476,24 @@ class RoomConsumer(FrameConsumer):
         except (Http404, Room.DoesNotExist, Message.DoesNotExist):
             await self.send_error("not_found", "There is no such message in this room.", **ids)
         except Exception:
-            # A fault of ours: say so with the frame's ids (so the client stops resending a post)
-            # and keep the socket; the traceback goes to the log.
-            logger.exception("room frame %r failed", frame.get("type"))
-            await self.send_error("server_error", "Something went wrong on our side; nothing was changed.", **ids)
+            await self.send_server_error(frame, ids)
         else:
             if result is not ACCESS_LOST:
                 return result
             await self.refuse()
         return None
+
+    async def send_server_error(self, frame, ids):
+        # A fault of ours: say so with the frame's ids (so the client stops resending a post)
+        # and keep the socket; the traceback goes to the log.
+        logger.exception("room frame %r failed", frame.get("type"))
+        await self.send_error("server_error", "Something went wrong on our side; nothing was changed.", **ids)
+
+    async def send_busy(self, ids):
+        """Nothing was stored; the client sends the same frame (the same `client_id`) again later."""
+        with translation.override(self.language):
+            message = _("It is very busy right now: your message was not saved yet and will be sent again shortly.")
+        await self.send_error("busy", message, retry_after=BUSY_RETRY_AFTER_SECONDS, **ids)
 
     async def frame_ping(self, frame):
         # The pong carries the room's counters, so a client that missed the room's last change
@@ -497,20 +550,29 @@ class RoomConsumer(FrameConsumer):
         parent = _int_field(frame, "parent", required=False, minimum=1)
         mentions = _ids_field(frame, "mentions")
 
+        if RoomConsumer.posts_in_flight >= settings.SAMENHUIS_ROOM_POSTS_IN_FLIGHT:
+            return await self.send_busy(frame_ids(frame))
+
         def post(access):
-            message = services.room_message_post(
-                room=self.room,
-                author=access.user,
-                body=body,
-                client_id=client_id,
-                parent_seq=parent,
-                access=access,
-                mentions=mentions,
-            )
+            with lock_wait_at_most(POST_LOCK_WAIT_SECONDS):
+                message = services.room_message_post(
+                    room=self.room,
+                    author=access.user,
+                    body=body,
+                    client_id=client_id,
+                    parent_seq=parent,
+                    access=access,
+                    mentions=mentions,
+                )
             # Names only people its author may see: the author, and whom a mention may name.
             return room_selectors.message_payload(message, moderator=access.can_moderate)
 
-        payload = await self.call(frame, post)
+        # Counted on the event loop's one thread, so no lock is needed.
+        RoomConsumer.posts_in_flight += 1
+        try:
+            payload = await self.call(frame, post, start_by=time.monotonic() + POST_START_WITHIN_SECONDS)
+        finally:
+            RoomConsumer.posts_in_flight -= 1
         if payload is not None:
             await self.answer(frame, {"type": "ack", "client_id": client_id, "message": payload})
 
@@ -608,6 +670,8 @@ class RoomConsumer(FrameConsumer):
     # Channel-layer events ----------------------------------------------------------------------
 
     async def room_message(self, event):
+        if await self.behind(event):
+            return
         if time.monotonic() - self.checked_at > self.recheck_seconds and not await self.still_reading():
             return
         if "audiences" in event:
@@ -627,6 +691,25 @@ class RoomConsumer(FrameConsumer):
             with translation.override(self.language):
                 content["message"] = room_selectors.payload_named_for(content["message"], visible=visible)
         await self.send_json(content)
+
+    async def behind(self, event) -> bool:
+        """Whether to drop this announcement because the socket fell behind: it arrived more than
+        SOCKET_LAG_SECONDS after it was sent (the first such one sends `resync`, so the client
+        syncs from its last rev), or it was sent before the last `resync` (the sync covers it).
+        Dropping costs nothing, so the backlog drains at once instead of feeding the client one
+        stale frame after another. Clocks of the processes of one installation agree well within
+        a second; an announcement without a time (an older release) is delivered."""
+        announced_at = event.get("announced_at")
+        if announced_at is None:
+            return False
+        if announced_at <= self.resync_at:
+            return True
+        now = time.time()
+        if now - announced_at <= SOCKET_LAG_SECONDS:
+            return False
+        self.resync_at = now
+        await self.send_json({"type": "resync", "rev": event["rev"]})
+        return True
 
     def moderator_payload(self, seq: int) -> dict:
         message = room_selectors.message_for_seq(self.room, seq)

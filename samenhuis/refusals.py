@@ -16,12 +16,13 @@ logged as one line, never as a 500 with a traceback.
 """
 
 import logging
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.db import DatabaseError, OperationalError
+from django.db import DatabaseError, OperationalError, connections, transaction
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render, resolve_url
@@ -196,6 +197,38 @@ def is_overload(error: BaseException | None) -> bool:
     if type(cause).__name__ == "PoolTimeout":  # psycopg_pool: every connection busy
         return True
     return getattr(cause, "sqlite_errorname", "") == "SQLITE_BUSY" or "database is locked" in str(error)
+
+
+@contextmanager
+def lock_wait_at_most(seconds: float, *, using: str = "default"):
+    """Within the block, a write waits at most `seconds` for a lock another transaction holds,
+    instead of the connection's usual DATABASE_LOCK_TIMEOUT_SECONDS, then fails with the error
+    `is_overload` recognises; the block's work is then rolled back. For work that must answer
+    within a second (a post on a room socket: docs/realtime.md, "Back-pressure").
+
+    PostgreSQL: the block is one transaction with a local `lock_timeout`. SQLite: the busy
+    timeout of the connection, which its transactions (BEGIN IMMEDIATE) wait for the write lock
+    with, is lowered for the block; open no transaction around the block, or it has its lock
+    already."""
+    connection = connections[using]
+    milliseconds = max(1, int(seconds * 1000))
+    if connection.vendor == "postgresql":
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
+            yield
+        return
+    if connection.vendor != "sqlite":
+        yield
+        return
+    usual = int(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5) * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {milliseconds}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {usual}")
 
 
 def overload_response(request, error: BaseException) -> HttpResponse:

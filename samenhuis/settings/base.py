@@ -325,4 +325,10 @@ SAMENHUIS_LOGO_MAX_BYTES = 2 * 1024 * 1024
 SAMENHUIS_OFFICIAL_FINDER_URL = env_str("OFFICIAL_FINDER_URL", "https://www.huizenvanhetkind.be/")
 # Discussion rooms (docs/realtime.md): at most this many messages per person in this many seconds.
 SAMENHUIS_ROOM_RATE_LIMIT = (env_int("ROOM_RATE_LIMIT_MESSAGES", 10), env_int("ROOM_RATE_LIMIT_SECONDS", 10))
+# Posts one process handles at once (waiting for or holding a worker thread); one more is refused
+# with `busy` at once instead of queueing behind them (docs/realtime.md, "Back-pressure").
+SAMENHUIS_ROOM_POSTS_IN_FLIGHT = env_int("ROOM_POSTS_IN_FLIGHT", 32)
+# After-commit work (samenhuis/afterwork.py) runs in a background thread; the test settings run
+# it in the committing thread instead.
+SAMENHUIS_AFTERWORK_INLINE = False
 SAMENHUIS_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024

@@ -239,12 +239,24 @@ if (list && "WebSocket" in window) {
     };
 
     const sync = () => send({ type: "sync", after_rev: lastRev });
+    // A post refused with `busy` stored nothing: the same post (the same client_id, so never
+    // twice) goes again after the server's retry_after, stretched by up to as much again at random
+    // so that the clients refused together do not all come back at once.
+    let postRetryTimer = null;
+    const postAgainLater = (seconds) => {
+        clearTimeout(postRetryTimer);
+        const wait = (Number(seconds) > 0 ? Number(seconds) : 1) * 1000 * (1 + Math.random());
+        postRetryTimer = setTimeout(() => {
+            if (pending) send({ type: "post", ...pending });
+        }, wait);
+    };
 
     const handle = (frame) => {
         switch (frame.type) {
             case "hello":
                 setStatus("");
                 if (frame.rev > lastRev) sync();
+                clearTimeout(postRetryTimer);
                 if (pending) send({ type: "post", ...pending }); // same client_id: never twice
                 markRead();
                 break;
@@ -260,6 +272,11 @@ if (list && "WebSocket" in window) {
                 // gap; the pong (every 30 s) tells the room's rev, so it is repaired within one.
                 if (frame.rev > lastRev) sync();
                 break;
+            case "resync":
+                // The socket fell behind and dropped what it had queued: ask for everything
+                // after the last rev shown, as after a reconnect.
+                sync();
+                break;
             case "sync":
                 frame.messages.forEach(apply);
                 if (frame.has_more) {
@@ -272,6 +289,7 @@ if (list && "WebSocket" in window) {
             case "ack":
                 if (pending && frame.client_id === pending.client_id) {
                     apply(frame.message);
+                    clearTimeout(postRetryTimer);
                     pending = null;
                     composer.querySelector("textarea").value = "";
                     composer.querySelector("input[name=client_id]").value = newClientId();
@@ -295,7 +313,10 @@ if (list && "WebSocket" in window) {
                 if (composer) composer.hidden = !frame.can_post;
                 break;
             case "error":
-                if (pending && frame.client_id === pending.client_id) {
+                if (pending && frame.client_id === pending.client_id && frame.code === "busy") {
+                    composerStatus(frame.message); // the text stays in the composer
+                    postAgainLater(frame.retry_after);
+                } else if (pending && frame.client_id === pending.client_id) {
                     pending = null;
                     composerStatus(frame.message);
                 } else if (frame.code !== "invalid_field") {

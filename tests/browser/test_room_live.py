@@ -174,3 +174,27 @@ def test_nothing_lost_across_a_server_restart(browser, server, mail_dir):
         context_b.close()
     finally:
         restarted.stop()
+
+
+def test_a_post_refused_as_busy_keeps_its_text_and_is_sent_again_once(browser, server):
+    """Another connection holds the room's lock: the post is refused with `busy`, the composer keeps
+    the text and says so, and room.js sends the same post again until it goes through, once."""
+    from community.models import Message
+    from tests.community.test_room_backpressure import RoomLockHeld
+
+    anna = UserFactory(email="anna@huis.test", profile="Anna Aerts")
+    room = thematic_room("gezondheid") or thematic_room()
+    context, page = open_room(browser, server, anna, room)
+    textarea = page.locator("textarea[name='body']")
+    with RoomLockHeld(room):
+        textarea.fill("Even geduld")
+        textarea.press("Control+Enter")
+        page.wait_for_function(
+            "() => document.querySelector('[data-composer-status]').textContent.includes('erg druk')"
+        )
+        assert textarea.input_value() == "Even geduld"
+    page.wait_for_function("() => document.querySelector(\"textarea[name='body']\").value === ''", timeout=20_000)
+    page.wait_for_function("() => document.body.innerText.includes('Even geduld')")
+    assert shown_texts(page).count("Even geduld") == 1
+    assert Message.objects.filter(room=room, body="Even geduld").count() == 1
+    context.close()
