@@ -28,24 +28,42 @@ def user_group_name(user_id: int) -> str:
 
 def _group_send_now(group: str, event: dict) -> None:
     """Announce on the channel layer; a layer that is down is logged, never raised to the caller."""
+    _group_send_all_now([(group, event)])
+
+
+def _group_send_all_now(announcements: list[tuple[str, dict]]) -> None:
+    """`_group_send_now` for many (group, event) pairs in one trip to the event loop: from a thread
+    without one (the after-commit worker, samenhuis/afterwork.py) each trip makes a loop and a
+    connection to the layer, so a batch of notifications makes one, not one per notification."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not announcements:
         return
+
+    async def send_all():
+        for group, event in announcements:
+            try:
+                await layer.group_send(group, event)
+            except Exception as error:
+                _log_unannounced(group, event, error)
+
     try:
-        async_to_sync(layer.group_send)(group, event)
-    except Exception as error:
-        # A lost Redis is told by the layer itself, once (samenhuis/channel_layer.py): one line per
-        # announcement here, without a traceback; anything else keeps its traceback.
-        outage = isinstance(error, (ConnectionError, TimeoutError, OSError)) or type(error).__module__.startswith(
-            "redis"
-        )
-        logger.warning(
-            "Channel layer unavailable; %s to %s not announced (%s)",
-            event.get("type"),
-            group,
-            type(error).__name__,
-            exc_info=not outage,
-        )
+        async_to_sync(send_all)()
+    except Exception as error:  # before any send: no loop could be had for it
+        for group, event in announcements:
+            _log_unannounced(group, event, error)
+
+
+def _log_unannounced(group: str, event: dict, error: Exception) -> None:
+    # A lost Redis is told by the layer itself, once (samenhuis/channel_layer.py): one line per
+    # announcement here, without a traceback; anything else keeps its traceback.
+    outage = isinstance(error, (ConnectionError, TimeoutError, OSError)) or type(error).__module__.startswith("redis")
+    logger.warning(
+        "Channel layer unavailable; %s to %s not announced (%s)",
+        event.get("type"),
+        group,
+        type(error).__name__,
+        exc_info=None if outage else error,
+    )
 
 
 def _send_to_user_on_commit(user_id: int, event: dict) -> None:
@@ -71,10 +89,10 @@ def notifications_create(items: list[tuple[User, str, str]]) -> list[Notificatio
     created = Notification.objects.bulk_create(
         Notification(recipient=recipient, text=text[:300], url=url) for recipient, text, url in items
     )
-    for notification in created:
-        _send_to_user_on_commit(
-            notification.recipient_id, {"type": "notification.new", "notification": notification.as_event()}
-        )
+    announcements = [
+        (user_group_name(n.recipient_id), {"type": "notification.new", "notification": n.as_event()}) for n in created
+    ]
+    transaction.on_commit(lambda: _group_send_all_now(announcements))
     return created
 
 
