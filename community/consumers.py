@@ -195,10 +195,10 @@ ACCESS_LOST = object()
 # SAMENHUIS_ROOM_POSTS_IN_FLIGHT; one more is refused without waiting.
 #
 # A post that got no worker thread within this time is refused before it touches the database.
-POST_START_WITHIN_SECONDS = 0.4
+POST_START_WITHIN_SECONDS = 0.25
 # How long a post waits for the room's lock that another transaction holds (PostgreSQL's
 # lock_timeout for the post's transaction; SQLite's busy timeout for its BEGIN IMMEDIATE).
-POST_LOCK_WAIT_SECONDS = 0.4
+POST_LOCK_WAIT_SECONDS = 0.25
 # What a refused client is told to wait before it sends the same post again (it adds jitter).
 BUSY_RETRY_AFTER_SECONDS = 1
 # An announcement that reaches a socket this much later than it was sent means the socket is

@@ -327,7 +327,7 @@ SAMENHUIS_OFFICIAL_FINDER_URL = env_str("OFFICIAL_FINDER_URL", "https://www.huiz
 SAMENHUIS_ROOM_RATE_LIMIT = (env_int("ROOM_RATE_LIMIT_MESSAGES", 10), env_int("ROOM_RATE_LIMIT_SECONDS", 10))
 # Posts one process handles at once (waiting for or holding a worker thread); one more is refused
 # with `busy` at once instead of queueing behind them (docs/realtime.md, "Back-pressure").
-SAMENHUIS_ROOM_POSTS_IN_FLIGHT = env_int("ROOM_POSTS_IN_FLIGHT", 32)
+SAMENHUIS_ROOM_POSTS_IN_FLIGHT = env_int("ROOM_POSTS_IN_FLIGHT", 16)
 # After-commit work (samenhuis/afterwork.py) runs in a background thread; the test settings run
 # it in the committing thread instead.
 SAMENHUIS_AFTERWORK_INLINE = False
