@@ -1,5 +1,6 @@
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,51 @@ def postgresql_only():
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks only matter on PostgreSQL; set DATABASE_URL to run this race")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _socket_workers_return_their_connections():
+    """Channels' test communicator turns `channels.db.close_old_connections` into a no-op while it
+    sends and receives (`channels.testing.application.no_op`), so a consumer's worker thread keeps
+    its database connection after each call, which the server never does. On PostgreSQL that
+    connection is pooled: the worker threads of a test's event loop end without returning it, and
+    after a few hundred socket tests the pool (10) ran dry, failing every later test that needed a
+    connection after a 20 s wait (CI of 2026-12-06). Close them as the server does."""
+    from channels.testing import application as communicator_module
+    from django.db import close_old_connections
+
+    assert hasattr(communicator_module, "no_op"), "Channels changed how its communicator keeps connections"
+    original = communicator_module.no_op
+    communicator_module.no_op = close_old_connections
+    yield
+    communicator_module.no_op = original
+
+
+@pytest.fixture(autouse=True)
+def _no_pooled_connection_leaks():
+    """A test that leaves a pooled PostgreSQL connection checked out fails here, by name, instead of
+    starving later tests (`_socket_workers_return_their_connections`). Threads a test started may
+    still be returning theirs: they get a second."""
+    from asgiref.sync import SyncToAsync
+    from django.db import close_old_connections, connection
+
+    if connection.vendor != "postgresql" or "pool" not in connection.settings_dict["OPTIONS"]:
+        yield
+        return
+
+    def checked_out():
+        """Connections out of the pool, but for the test's own thread's: that one stays open for the
+        next test, as Django keeps it."""
+        stats = connection.pool.get_stats()
+        return stats["pool_size"] - stats["pool_available"] - (connection.connection is not None)
+
+    before = checked_out()
+    yield
+    # The one thread that runs every thread-sensitive sync_to_async call keeps its connection from
+    # test to test (asgiref does not close it); return it, so that what is left counts.
+    SyncToAsync.single_thread_executor.submit(close_old_connections).result()
+    deadline = time.monotonic() + 1.0
+    while checked_out() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    leaked = checked_out() - before
+    assert leaked <= 0, f"{leaked} pooled database connection(s) left checked out by this test"

@@ -6,6 +6,7 @@ Permissions-Policy header errors; the test fails on any of them (docs/operations
 """
 
 import pytest
+from django.db import connections
 
 from tests.conftest import AXE, CHROMIUM
 from tests.support.servers import DaphneServer
@@ -68,6 +69,11 @@ def playwright_instance(monkeypatch):
 
     with sync_playwright() as playwright:
         yield playwright
+        # While Playwright's loop runs in this thread, asgiref keeps the test's database connection
+        # per context, not per thread: once the loop stops, nothing can reach it to close it, and
+        # on PostgreSQL its pooled connection would never go back (tests/conftest.py,
+        # `_no_pooled_connection_leaks`). Close it while it is still reachable.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from knowledge.models import StandardPage
 from tests.factories import UserFactory
-from tests.support.servers import ROOT, test_database_url
+from tests.support.servers import ROOT, database_url_for_tests
 
 PRIVACY = "/privacy/"
 # All queries of a page: what it cost while no restriction existed and none was asked for (a
@@ -40,7 +40,7 @@ def asks_to_log_in(response) -> bool:
 
 def in_another_process(code: str) -> None:
     """Runs Python in `manage.py shell`: its own process, its own cache, the test database."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "samenhuis.settings.test", "DATABASE_URL": test_database_url()}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "samenhuis.settings.test", "DATABASE_URL": database_url_for_tests()}
     command = [sys.executable, "manage.py", "shell", "-c", code]
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)  # noqa: S603
 

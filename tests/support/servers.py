@@ -24,7 +24,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_database_url() -> str:
+def database_url_for_tests() -> str:
     """The URL of the database the test process is using right now (the test database)."""
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -49,7 +49,7 @@ class DaphneServer:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "samenhuis.settings.test",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": database_url_for_tests(),
             "SAMENHUIS_TEST_MAIL_DIR": str(self.mail_dir),
             **self.extra_env,
         }
