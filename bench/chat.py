@@ -19,11 +19,12 @@ same Redis layer (bench/chat_asgi.py), and prints the ratio of the rooms to them
 The clients behave like static/js/room.js: they keep the highest `rev` they are sure of, ask
 for a `sync` when live traffic skips a number, send `read` at most every three to six seconds
 (chosen at random each time) while messages arrive, and post again with the same client_id
-after `retry_after` seconds when the server refuses a post with `busy` (counted as retries).
-A message that arrives only through a sync counts as received (and is reported as recovered);
-one that never arrives counts as lost. The warm-up (10 s by default) lets every client post and
-read once before measuring: a person's first post and first read in a room also create their
-read position.
+after `retry_after` seconds times a random 1 to 2 when the server refuses a post with `busy`
+(counted as retries). A `resync` frame (the socket fell behind and dropped its backlog) is
+answered with a sync, as room.js does. A message that arrives only through a sync counts as
+received (and is reported as recovered), with its latency in the percentiles; one that never
+arrives counts as lost. The warm-up (10 s by default) lets every client post and read once
+before measuring: a person's first post and first read in a room also create their read position.
 
 Scale out: `--processes N` starts N Daphne processes behind one address. The bench binds N
 listening sockets on the same port (SO_REUSEPORT) and hands one to each process (`daphne --fd`),
@@ -376,6 +377,7 @@ class Run:
     last_receive: float = 0.0
     measured_from: int = 0  # posts before this number are the warm-up
     gaps: int = 0
+    resyncs: int = 0  # `resync` frames: a socket fell behind and dropped its backlog
     burst: range = range(0)  # --overload: the numbers of the burst's posts
     burst_end: float = 0.0
     probes: list = field(default_factory=list)  # --overload: keys of the probe posts
@@ -438,6 +440,11 @@ class Client:
             key = frame["client_id"]
             self.run.acked[key] = now - self.run.sent[key][0]
             self.run.answered.setdefault(key, ("ack", self.run.acked[key]))
+        elif kind == "resync":
+            # As room.js: the socket fell behind and dropped its backlog; a sync from the last rev
+            # this client is sure of brings what it missed.
+            self.run.resyncs += 1
+            self.send_soon({"type": "sync", "after_rev": self.rev})
         elif kind == "error":
             self.on_error(frame, now)
 
@@ -448,9 +455,11 @@ class Client:
             return
         self.run.answered.setdefault(key, (code, now - self.run.sent[key][0]))
         if code == "busy" and self.run.retry_busy:
-            # As room.js: the same post (the same client_id) again once the server has room for it.
+            # As room.js: the same post (the same client_id) again once the server has room for it,
+            # after retry_after times a random 1 to 2, so refused clients do not return together.
             self.run.retries += 1
-            asyncio.get_running_loop().call_later(float(frame.get("retry_after") or 1), self.send_soon, post_frame(key))
+            delay = float(frame.get("retry_after") or 1) * (1 + random.random())
+            asyncio.get_running_loop().call_later(delay, self.send_soon, post_frame(key))
 
     def delivered(self, message: dict, now: float, *, live: bool):
         match = KEY.search(message.get("body_html") or message.get("body") or "")
@@ -465,7 +474,11 @@ class Client:
                 self.run.latencies.append(now - self.run.sent[key][0])
                 self.run.timeline.append((self.run.sent[key][0], now - self.run.sent[key][0]))
         elif not seen:
+            # Late, but delivered: its latency counts too (a sync after a gap or a `resync`).
             self.run.recovered.add((self.number, key))
+            if int(key[1:]) >= self.run.measured_from:
+                self.run.latencies.append(now - self.run.sent[key][0])
+                self.run.timeline.append((self.run.sent[key][0], now - self.run.sent[key][0]))
         self.run.last_receive = now
 
     def send_soon(self, frame: dict):
@@ -634,7 +647,7 @@ def report(args, run: Run, seed: Seed) -> dict:
     )
     print(
         f"  deliveries expected {expected}, received {received}, lost {figures['lost']}, duplicated {duplicates}, "
-        f"recovered through sync {len(recovered - set(live))}, gaps seen {run.gaps}"
+        f"recovered through sync {len(recovered - set(live))}, gaps seen {run.gaps}, resyncs {run.resyncs}"
     )
     print(
         f"  delivery latency ms  p50 {figures['p50']:.1f}  p95 {figures['p95']:.1f}  "
