@@ -17,12 +17,20 @@ The rules the callers rely on:
   process drains for up to `EXIT_DRAIN_SECONDS` and logs an error naming what is left, so no
   work is lost without a line in the log.
 
+Announcements a job makes on the channel layer (`async_to_sync(layer.group_send)`) go through the
+server's own event loop, as they do from a socket's worker thread: the runner remembers the loop
+of the sync_to_async call that scheduled the work. From a plain thread, asgiref would make a new
+event loop for every call, and with it a new connection to the channel layer: under a steady
+stream of posts that cost more than the posts themselves (bench/chat.py, 2026-12-06: delivery
+p50 from 28-63 ms to 520-1,000 ms at 50 posts/s).
+
 With `SAMENHUIS_AFTERWORK_INLINE` (the test settings) the function runs in the committing thread
 right after the commit, with the same logging, so a test sees its effects as soon as it commits.
 
 This module is the project layer: it never imports an app. Apps pass their own functions in.
 """
 
+import asyncio
 import atexit
 import logging
 import os
@@ -30,6 +38,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 
+from asgiref.sync import SyncToAsync
 from django.conf import settings
 from django.db import connections, transaction
 
@@ -48,13 +57,22 @@ def after_commit(function: Batch, item: object, *, using: str = "default") -> No
     if getattr(settings, "SAMENHUIS_AFTERWORK_INLINE", False):
         transaction.on_commit(lambda: _run_logged(function, [item]), using=using)
     else:
-        transaction.on_commit(lambda: _runner.put(function, item), using=using)
+        loop = _server_loop()
+        transaction.on_commit(lambda: _runner.put(function, item, loop=loop), using=using)
 
 
 def drain(timeout: float | None = None) -> bool:
     """Wait until every item scheduled (and committed) so far has been handled; False if
     `timeout` seconds passed first."""
     return _runner.drain(timeout)
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop whose sync_to_async call runs this thread (asgiref keeps it per thread, and
+    `async_to_sync` uses it the same way), or None in a thread without one."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    return getattr(SyncToAsync.threadlocal, "main_event_loop", None)
 
 
 def _name(function: Batch) -> str:
@@ -77,10 +95,13 @@ class _Runner:
         self.running = False
         self.thread: threading.Thread | None = None
         self.pid = 0
+        self.server_loop: asyncio.AbstractEventLoop | None = None
 
-    def put(self, function: Batch, item) -> None:
+    def put(self, function: Batch, item, *, loop: asyncio.AbstractEventLoop | None = None) -> None:
         with self.changed:
             self.pending.append((function, item))
+            if loop is not None:
+                self.server_loop = loop
             if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
                 self.pid = os.getpid()
                 self.thread = threading.Thread(target=self.loop, name="afterwork", daemon=True)
@@ -102,6 +123,7 @@ class _Runner:
                     self.changed.notify_all()
 
     def run(self, batch: list[tuple[Batch, object]]) -> None:
+        self.use_server_loop()
         grouped: dict[Batch, list] = {}
         for function, item in batch:
             grouped.setdefault(function, []).append(item)
@@ -110,6 +132,18 @@ class _Runner:
                 _run_logged(function, items)
         finally:
             connections.close_all()
+
+    def use_server_loop(self) -> None:
+        """Let this thread's `async_to_sync` calls run on the server's loop while it runs (see the
+        module's docstring); a loop that stopped (the server is shutting down) is not used: each
+        call then makes its own, as before."""
+        loop = self.server_loop
+        if loop is not None and loop.is_running() and not loop.is_closed():
+            SyncToAsync.threadlocal.main_event_loop = loop
+            SyncToAsync.threadlocal.main_event_loop_pid = os.getpid()
+        else:
+            SyncToAsync.threadlocal.main_event_loop = None
+            SyncToAsync.threadlocal.main_event_loop_pid = None
 
     def drain(self, timeout: float | None) -> bool:
         with self.changed:

@@ -3,13 +3,16 @@
 In the background mode production uses (the test settings run the work inline). The rules: it
 waits for the commit and never runs for a rollback, what waits together is handed over in one
 call per function, a failure is logged and stops nothing else, the thread leaves no database
-connection open.
+connection open, and what it announces on the channel layer goes through the server's event loop.
 """
 
+import asyncio
 import logging
 import threading
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from django.db import connections, transaction
 
 from samenhuis import afterwork
@@ -118,3 +121,23 @@ def test_inline_the_work_runs_in_the_committing_thread_right_after_the_commit(se
         afterwork.after_commit(lambda items: threads.append(threading.current_thread()), None)
         assert threads == []
     assert threads == [threading.current_thread()]
+
+
+@pytest.mark.asyncio
+async def test_what_the_work_announces_goes_through_the_servers_event_loop():
+    """From a plain thread, asgiref makes a new event loop (and the channel layer a new connection)
+    for every async_to_sync call; work scheduled from a socket's worker thread uses the server's."""
+    loops = []
+
+    async def announce():
+        loops.append(asyncio.get_running_loop())
+
+    def work(items):
+        async_to_sync(announce)()
+
+    def schedule():  # as a socket's database work does, in a worker thread of the server's loop
+        afterwork.after_commit(work, "posted")
+
+    await database_sync_to_async(schedule, thread_sensitive=False)()
+    assert await asyncio.to_thread(afterwork.drain, 10)
+    assert loops == [asyncio.get_running_loop()]
