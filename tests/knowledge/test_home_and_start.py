@@ -122,6 +122,7 @@ def test_featured_pages_are_chosen_by_the_editors_and_only_shown_when_a_visitor_
 
 
 def home_queries(client) -> int:
+    """Queries of a second visit to `/`: the public home page, or the start page when logged in."""
     client.get("/")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
@@ -367,18 +368,11 @@ def test_the_visit_record_moves_since_only_between_visits():
     )
 
 
-def start_page_queries(client) -> int:
-    client.get("/")
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/").status_code == 200
-    return len(queries)
-
-
 def test_the_start_page_query_count_does_not_grow(client, django_assert_max_num_queries):
     knowledge_demo_ensure()
     member = active_member()
     client.force_login(member)
-    few = start_page_queries(client)
+    few = home_queries(client)
 
     add_activity(member, groups=5, events=6, mentions=3, notifications=8)
     for number in range(20):
