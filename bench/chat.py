@@ -81,6 +81,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rooms import services as room_services
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = ROOT / "var" / "bench-chat.sqlite3"
 KEY = re.compile(r"bench-key-(\w+)")
@@ -244,7 +246,8 @@ def seed(args, run_number: int) -> Seed:
     admin = User.objects.create_superuser(email=f"bench-admin-{run}@bench.test", password=None)
     services.profile_create(user=admin, display_name=f"Bench beheer {run}")
     rooms = [
-        services.room_create(actor=admin, name=f"Bench {run} ruimte {number + 1}").pk for number in range(args.rooms)
+        room_services.room_create(actor=admin, name=f"Bench {run} ruimte {number + 1}").pk
+        for number in range(args.rooms)
     ]
     with connection.cursor() as cursor:
         for statement in PERSIST_TABLES:
@@ -271,15 +274,17 @@ def queries_per_post(room_id: int) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from community import services
-    from community.models import Room, User
+    from community.models import User
+    from rooms.models import Room
 
     room = Room.objects.get(pk=room_id)
     author = User.objects.filter(email__startswith="bench-", is_superuser=False).order_by("-pk").first()
     # Not the author's first message in the room (that one also makes their read position).
-    services.room_message_post(room=room, author=author, body="bench warm-up", client_id=secrets.token_hex(8))
+    room_services.room_message_post(room=room, author=author, body="bench warm-up", client_id=secrets.token_hex(8))
     with CaptureQueriesContext(connection) as queries:
-        services.room_message_post(room=room, author=author, body="bench query count", client_id=secrets.token_hex(8))
+        room_services.room_message_post(
+            room=room, author=author, body="bench query count", client_id=secrets.token_hex(8)
+        )
     return len(queries)
 
 

@@ -34,6 +34,8 @@ import time
 
 from common import ROOT, django_ready
 
+from rooms import services as room_services
+
 DEFAULT_DB = ROOT / "var" / "bench-pages.sqlite3"
 
 
@@ -140,10 +142,11 @@ def seed_member(group_count: int) -> None:
     from django.utils import timezone
 
     from community import services
-    from community.models import IntervisionGroup, Room, User
+    from community.models import IntervisionGroup, User
     from events import services as event_services
     from events.models import AgendaPage, EventPage, EventType
     from knowledge.models import StartPageVisit
+    from rooms.models import Room
 
     if User.objects.filter(email=BENCH_MEMBER).exists():
         return
@@ -166,7 +169,7 @@ def seed_member(group_count: int) -> None:
             room = Room.objects.get(group=group)
             for message in range(20):
                 body = f"Hallo @**Bench Lid|{member.pk}**" if message == 19 else f"Bericht {message}"
-                services.room_message_post(room=room, author=facilitator, body=body, client_id=f"b-{message}")
+                room_services.room_message_post(room=room, author=facilitator, body=body, client_id=f"b-{message}")
             start = now + datetime.timedelta(days=1 + number % 20)
             event_services.meeting_create(
                 group=group,
@@ -230,10 +233,11 @@ def seed_member_few() -> None:
     from django.utils import timezone
 
     from community import services
-    from community.models import IntervisionGroup, Room, User
+    from community.models import IntervisionGroup, User
     from events import services as event_services
     from events.models import EventPage
     from knowledge.models import StartPageVisit
+    from rooms.models import Room
 
     if User.objects.filter(email=BENCH_MEMBER_FEW).exists():
         return
@@ -242,7 +246,7 @@ def seed_member_few() -> None:
         for group in IntervisionGroup.objects.filter(name__startswith="Benchgroep").order_by("name")[:3]:
             services.group_member_join(actor=member, group=group)
             facilitator = group.memberships.get(role="facilitator").person
-            services.room_message_post(
+            room_services.room_message_post(
                 room=Room.objects.get(group=group),
                 author=facilitator,
                 body=f"Dag @**Bench Drie|{member.pk}**",

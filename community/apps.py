@@ -9,7 +9,5 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         from . import reference_data, signals  # noqa: F401
-        from .services import rooms
 
         post_migrate.connect(reference_data.ensure_after_migrate, sender=self, dispatch_uid="community-reference-data")
-        post_migrate.connect(rooms.ensure_after_migrate, dispatch_uid="community-rooms")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, groups, memberships, notifications, people, rooms
+from .views import directory, groups, memberships, notifications, people
 
 app_name = "community"
 
@@ -10,23 +10,6 @@ urlpatterns = [
     path("meldingen/", notifications.notifications, name="notifications"),
     path("meldingen/gelezen/", notifications.notifications_mark_read, name="notifications_mark_read"),
     path("meldingen/test/", notifications.notification_test, name="notification_test"),
-    # Discussion rooms
-    path("gesprekken/", rooms.room_list, name="rooms"),
-    path("gesprekken/alles-gelezen/", rooms.rooms_read_all, name="rooms_read_all"),
-    path("gesprekken/<slug:slug>/", rooms.room_detail, name="room"),
-    path("gesprekken/<slug:slug>/gelezen/", rooms.room_read, name="room_read"),
-    path("gesprekken/<slug:slug>/meldingen/", rooms.room_notify, name="room_notify"),
-    path("gesprekken/<slug:slug>/dempen/", rooms.room_mute, name="room_mute"),
-    path("gesprekken/<slug:slug>/archiveren/", rooms.room_archive, name="room_archive"),
-    path("gesprekken/<slug:slug>/bijlagen/<int:pk>/<str:name>", rooms.room_attachment, name="room_attachment"),
-    path("gesprekken/<slug:slug>/<int:seq>/", rooms.room_message, name="room_message"),
-    path("gesprekken/<slug:slug>/<int:seq>/bewerken/", rooms.room_message_edit, name="room_message_edit"),
-    path("gesprekken/<slug:slug>/<int:seq>/verwijderen/", rooms.room_message_delete, name="room_message_delete"),
-    path("gesprekken/<slug:slug>/<int:seq>/reageren/", rooms.room_message_react, name="room_message_react"),
-    path("gesprekken/<slug:slug>/<int:seq>/melden/", rooms.room_message_report, name="room_message_report"),
-    path("gesprekken/<slug:slug>/<int:seq>/verbergen/", rooms.room_message_hide, name="room_message_hide"),
-    path("moderatie/", rooms.moderation, name="moderation"),
-    path("moderatie/meldingen/<int:pk>/afwijzen/", rooms.report_dismiss, name="report_dismiss"),
     # People
     path("profiel/", people.profile_edit, name="profile"),
     path("leden/", people.member_list, name="members"),

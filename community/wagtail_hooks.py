@@ -8,7 +8,8 @@ permission" message (403 for script requests). Every save is one service call, s
 that one Huis covers a municipality holds here exactly as it does in the rest of the app;
 a refusal becomes an error on the form, with nothing saved and the input kept.
 
-Also what the community shows on a member's start page (community/start.py, samenhuis/start.py).
+Also what the community shows on a member's start page (community/start.py, samenhuis/start.py);
+the groups and mentions panels are the rooms' (rooms/start.py).
 """
 
 from django.contrib import messages
@@ -482,6 +483,4 @@ def register_community_viewsets():
 # The member start page (samenhuis/start.py) ------------------------------------------------------
 
 hooks.register(START_PANELS, start.prompts)
-hooks.register(START_PANELS, start.groups)
 hooks.register(START_PANELS, start.notifications)
-hooks.register(START_PANELS, start.mentions)

@@ -105,3 +105,27 @@ def start_next_meetings(start: MemberStart, group_ids: list[int]) -> dict[int, l
         ]
         for meeting in meetings
     }
+
+
+def group_meetings_section(request, group, access) -> Section:
+    """The group page's "Meetings": the next three for members (one query), a sentence for an
+    administrator who is not a member (community's group page, samenhuis/start.py GROUP_SECTIONS)."""
+    return Section(
+        key="meetings",
+        title=_("Meetings"),
+        template="events/group_meetings_section.html",
+        order=10,
+        context={"meetings": selectors.group_meetings(group)[0][:3] if access.is_member else []},
+    )
+
+
+AGENDA_INTRO = (
+    "Netwerknamiddagen, vormingen, studiedagen en webinars voor wie in of met een Huis van het Kind "
+    "werkt. Schrijf je in, zet de activiteiten in je eigen agenda en vind achteraf de presentaties terug."
+)
+
+
+def agenda_page_ensure(home, locale) -> None:
+    """The agenda below the home page, once (samenhuis/start.py, SITE_SECTIONS)."""
+    if not AgendaPage.objects.exists():
+        home.add_child(instance=AgendaPage(title="Agenda", slug="agenda", locale=locale, intro=AGENDA_INTRO))

@@ -5,7 +5,7 @@ Also what the agenda shows on the home page, the knowledge hub and a member's st
 from django.http import Http404
 from wagtail import hooks
 
-from samenhuis.start import HOME_SECTIONS, HUB_SECTIONS, START_GROUP_FACTS, START_PANELS
+from samenhuis.start import GROUP_SECTIONS, HOME_SECTIONS, HUB_SECTIONS, SITE_SECTIONS, START_GROUP_FACTS, START_PANELS
 
 from . import permissions, start
 from .models import EventMaterial
@@ -27,3 +27,5 @@ hooks.register(HOME_SECTIONS, start.home_events)
 hooks.register(HUB_SECTIONS, start.hub_network_afternoons)
 hooks.register(START_PANELS, start.start_registrations)
 hooks.register(START_GROUP_FACTS, start.start_next_meetings)
+hooks.register(GROUP_SECTIONS, start.group_meetings_section)
+hooks.register(SITE_SECTIONS, start.agenda_page_ensure)

@@ -9,9 +9,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from wagtail import hooks
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
+
+from samenhuis.start import SITE_SECTIONS
 
 HOME_INTRO = (
     "Samenhuis is de online ontmoetingsplek van de Vlaamse en Brusselse Huizen van het Kind. "
@@ -95,12 +98,6 @@ ACCESSIBILITY_BODY = [
 ]
 
 
-AGENDA_INTRO = (
-    "Netwerknamiddagen, vormingen, studiedagen en webinars voor wie in of met een Huis van het Kind "
-    "werkt. Schrijf je in, zet de activiteiten in je eigen agenda en vind achteraf de presentaties terug."
-)
-
-
 def ensure_after_migrate(sender, using="default", **kwargs):
     if using == "default":
         site_structure_ensure()
@@ -108,8 +105,6 @@ def ensure_after_migrate(sender, using="default", **kwargs):
 
 @transaction.atomic
 def site_structure_ensure() -> Page:
-    from events.models import AgendaPage
-
     from .models import FooterLinks, HomePage, KnowledgeHubPage, StandardPage
 
     locale, _ = Locale.objects.get_or_create(
@@ -155,9 +150,10 @@ def site_structure_ensure() -> Page:
         return page
 
     child("kennis", "Kennis", KNOWLEDGE_INTRO, page_class=KnowledgeHubPage)
-    if not AgendaPage.objects.exists():
+    # The sections of higher apps (the agenda: events), after the knowledge hub, in the menu's order.
+    for ensure in hooks.get_hooks(SITE_SECTIONS):
         home.refresh_from_db()
-        home.add_child(instance=AgendaPage(title="Agenda", slug="agenda", locale=locale, intro=AGENDA_INTRO))
+        ensure(home, locale)
     privacy = child("privacy", "Privacyverklaring", PRIVACY_INTRO, PRIVACY_BODY)
     accessibility = child("toegankelijkheid", "Toegankelijkheidsverklaring", ACCESSIBILITY_INTRO, ACCESSIBILITY_BODY)
 

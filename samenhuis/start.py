@@ -1,11 +1,13 @@
 """What the pages that show several apps at once collect from them: the public home page, the
 member start page and the knowledge hub.
 
-Those pages are Wagtail pages of `knowledge`, but they show the agenda (`events`) and the
-community, and apps depend one way only (community ← knowledge ← events ← search): a lower app
-never imports a higher one. So every app registers what it contributes under one of the hook
-names below, with `wagtail.hooks.register` in its `wagtail_hooks.py` (which Wagtail imports for
-every installed app), and the page collects the contributions here with `hooks.get_hooks`.
+Those pages are Wagtail pages of `knowledge`, but they show the agenda (`events`), the rooms and
+the community, and apps depend one way only (realtime ← community ← knowledge ← events ← rooms ←
+search, asserted by tests/samenhuis/test_layers.py): a lower app never imports a higher one. The
+same holds for community's group page (`GROUP_SECTIONS`). So every app registers what it
+contributes under one of the hook names below, with `wagtail.hooks.register` in its
+`wagtail_hooks.py` (which Wagtail imports for every installed app), and the page collects the
+contributions here with `hooks.get_hooks`.
 This module is in the project package so that every app, the lowest included, may import it.
 See docs/knowledge.md, "Home page, start page and knowledge hub".
 
@@ -29,6 +31,14 @@ START_PANELS = "samenhuis_start_panels"
 # page says under each of the member's groups (the groups panel is community's; the meetings are
 # events').
 START_GROUP_FACTS = "samenhuis_start_group_facts"
+# fn(request, group, access: GroupAccess) -> Section | None: a block of an intervision group's page
+# for someone who may see the group (the page is community's; the meetings are events', the
+# discussion room the rooms'). Each asks the database a fixed number of times.
+GROUP_SECTIONS = "samenhuis_group_sections"
+# fn(home: HomePage, locale) -> None: make the app's section page below the home page if it is not
+# there (knowledge.site_structure.site_structure_ensure calls these after the knowledge hub, at
+# every migrate); the agenda is events'.
+SITE_SECTIONS = "samenhuis_site_sections"
 
 
 @dataclass

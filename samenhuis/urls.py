@@ -19,6 +19,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documenten/", include(wagtaildocs_urls)),
     path("gemeenschap/", include("community.urls")),
+    path("gemeenschap/", include("rooms.urls")),
     path("agenda/", include("events.urls")),
     path("zoeken/", include("search.urls")),
     path("feeds/", include("knowledge.feeds")),

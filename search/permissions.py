@@ -2,7 +2,7 @@
 
 Everyone: "public". Members of the platform: also "members" (thematic rooms). Members of an
 intervision group: also "group:<id>" (its room). Administrators get no group scopes: group rooms
-are for their members only, as in `community.permissions.RoomAccess`."""
+are for their members only, as in `rooms.permissions.RoomAccess`."""
 
 from community.models import GroupMembership
 

@@ -1,5 +1,6 @@
 """What changes the index: publishing, unpublishing, moving and deleting pages; saving and
-deleting organisations, messages (edits, deletes and hides save the message) and materials.
+deleting organisations, messages (edits save the message; deletes and hides send
+rooms.changes.message_changed) and materials.
 Each schedules `search.index.index_keys_on_commit`."""
 
 from django.db.models.signals import post_delete, post_save
@@ -7,8 +8,10 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from community.models import Message, Organisation
+from community.models import Organisation
 from events.models import EventMaterial
+from rooms import changes as room_changes
+from rooms.models import Message
 
 from .index import index_keys_on_commit
 from .sources import keys_for_page
@@ -54,6 +57,11 @@ def organisation_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Message, dispatch_uid="search-message-deleted")
 def message_changed(sender, instance, **kwargs):
     index_keys_on_commit([f"message:{instance.pk}"])
+
+
+@receiver(room_changes.message_changed, sender=Message, dispatch_uid="search-message-changed")
+def message_updated(sender, message_id, **kwargs):
+    index_keys_on_commit([f"message:{message_id}"])
 
 
 @receiver(post_save, sender=EventMaterial, dispatch_uid="search-material-saved")

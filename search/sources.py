@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
-from community.models import Message, Organisation, Region, Room
+from community.models import Organisation, Region
 from events.models import EventMaterial, EventPage
 from events.permissions import materials_for_everyone
 from knowledge.models import LifeDomainPage, MagazineArticlePage, PracticePage
+from rooms.models import Message, Room
 
 from . import analysis
 from .backends.base import SearchDocument

@@ -4,22 +4,8 @@ from .groups import GroupActivity, GroupInvitation, GroupMembership, Intervision
 from .organisations import Membership, MembershipRequest, Organisation, OrganisationArea
 from .people import Notification, Profile, User, UserManager
 from .places import Municipality, Postcode, Region
-from .rooms import (
-    MESSAGE_MAX_LENGTH,
-    Attachment,
-    Message,
-    MessageRevision,
-    ModerationAction,
-    Presence,
-    Reaction,
-    Report,
-    Room,
-    RoomMember,
-)
 
 __all__ = [
-    "MESSAGE_MAX_LENGTH",
-    "Attachment",
     "GroupActivity",
     "GroupInvitation",
     "GroupMembership",
@@ -27,21 +13,13 @@ __all__ = [
     "JoinRequest",
     "Membership",
     "MembershipRequest",
-    "Message",
-    "MessageRevision",
-    "ModerationAction",
     "Municipality",
     "Notification",
     "Organisation",
     "OrganisationArea",
     "Postcode",
-    "Presence",
     "Profile",
-    "Reaction",
     "Region",
-    "Report",
-    "Room",
-    "RoomMember",
     "User",
     "UserManager",
 ]

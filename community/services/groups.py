@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import permissions, signals
 from ..mail import absolute_url, mail_send_on_commit
 from ..models import GroupActivity, GroupInvitation, GroupMembership, IntervisionGroup, JoinRequest, User
 from .notifications import notification_create
-from .rooms import room_access_changed_on_commit, room_for_group_ensure
 from .slugs import slug_unique
 
 INVITATION_SALT = "samenhuis.group-invitation"
@@ -124,7 +123,7 @@ def group_create(
     for person in facilitators:
         _add_member(group, person, Role.FACILITATOR)
         _log(group, actor, Verb.FACILITATOR_ADDED, subject=person)
-    room_for_group_ensure(group)
+    signals.group_created.send(sender=IntervisionGroup, group=group)
     _tell(
         [person for person in facilitators if person != actor],
         group=group,
@@ -398,7 +397,7 @@ def group_member_leave(*, actor: User, group: IntervisionGroup) -> None:
             code="last_facilitator",
         )
     membership.delete()
-    room_access_changed_on_commit(group=group, person=actor)
+    signals.group_access_changed.send(sender=IntervisionGroup, group=group, person=actor)
     _log(group, actor, Verb.LEFT, subject=actor)
     _tell(
         _facilitators(group),
@@ -423,7 +422,7 @@ def group_member_remove(*, actor: User, group: IntervisionGroup, person: User) -
             code="last_facilitator",
         )
     membership.delete()
-    room_access_changed_on_commit(group=group, person=person)
+    signals.group_access_changed.send(sender=IntervisionGroup, group=group, person=person)
     _log(group, actor, Verb.REMOVED, subject=person)
     _tell(
         [person],
@@ -454,7 +453,7 @@ def group_facilitator_hand_over(*, actor: User, group: IntervisionGroup, to_pers
     stepping_down.update(role=Role.MEMBER)
     GroupMembership.objects.filter(pk=target.pk).update(role=Role.FACILITATOR)
     for person_id in changed:  # their open room sockets learn who moderates now
-        room_access_changed_on_commit(group=group, person=User(pk=person_id))
+        signals.group_access_changed.send(sender=IntervisionGroup, group=group, person=User(pk=person_id))
     _log(group, actor, Verb.HANDED_OVER, subject=to_person)
     _tell(
         [to_person],
@@ -482,7 +481,7 @@ def group_facilitator_add(*, actor: User, group: IntervisionGroup, person: User)
     if target.is_facilitator:
         raise ValidationError(_("%(person)s is already a facilitator.") % {"person": person}, code="facilitator")
     GroupMembership.objects.filter(pk=target.pk).update(role=Role.FACILITATOR)
-    room_access_changed_on_commit(group=group, person=person)
+    signals.group_access_changed.send(sender=IntervisionGroup, group=group, person=person)
     _log(group, actor, Verb.FACILITATOR_ADDED, subject=person)
     _tell(
         [person],

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from samenhuis.refusals import kept_from_form, refusal_response
+from samenhuis.start import GROUP_SECTIONS, sections
 
 from .. import permissions, services
 from ..forms.groups import GroupCreateForm, GroupForm, InvitationForm, JoinRequestForm
@@ -121,10 +122,8 @@ def group_detail(request, group, access):
     }
     if context["can_see_members"]:
         context["members"] = selectors.group_members(group=group, viewer=request.user)
-    if access.is_member:
-        from events.selectors import group_meetings
-
-        context["next_meetings"] = group_meetings(group)[0][:3]
+    # What higher apps show of the group (its meetings, its room): samenhuis/start.py, GROUP_SECTIONS.
+    context["sections"] = sections(GROUP_SECTIONS, request, group, access)
     if context["can_manage"]:
         context["pending_count"] = len(selectors.group_pending_requests(group=group))
     return render(request, "community/groups/group_detail.html", context)

@@ -61,9 +61,11 @@ INSTALLED_APPS = [
     "channels",
     # Project apps last: their post_migrate work (site structure) needs Wagtail's tables and types.
     "samenhuis",
+    "realtime",
     "community",
     "knowledge",
     "events",
+    "rooms",
     "search",
 ]
 

@@ -9,11 +9,12 @@ text. axe finds nothing, with the suggestions open too.
 
 import re
 
-from community.models import Message, Notification
+from community.models import Notification
+from rooms.models import Message
 from tests.browser.test_group_journey import log_in
 from tests.browser.test_room_live import open_room
-from tests.community.rooms import post, thematic_room
 from tests.factories import UserFactory
+from tests.rooms.support import post, thematic_room
 
 SOFIE = "Sofie (HvhK Aalst)"
 FOCUSED_IS_MESSAGE_BOX = "() => document.activeElement === document.querySelector(\"textarea[name='body']\")"

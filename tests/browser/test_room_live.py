@@ -9,8 +9,8 @@ import pytest
 
 from community.models import Notification
 from tests.browser.test_group_journey import log_in
-from tests.community.rooms import post, thematic_room
 from tests.factories import UserFactory
+from tests.rooms.support import post, thematic_room
 from tests.support.servers import DaphneServer
 
 
@@ -179,8 +179,8 @@ def test_nothing_lost_across_a_server_restart(browser, server, mail_dir):
 def test_a_post_refused_as_busy_keeps_its_text_and_is_sent_again_once(browser, server):
     """Another connection holds the room's lock: the post is refused with `busy`, the composer keeps
     the text and says so, and room.js sends the same post again until it goes through, once."""
-    from community.models import Message
-    from tests.community.test_room_backpressure import RoomLockHeld
+    from rooms.models import Message
+    from tests.rooms.test_room_backpressure import RoomLockHeld
 
     anna = UserFactory(email="anna@huis.test", profile="Anna Aerts")
     room = thematic_room("gezondheid") or thematic_room()

@@ -2,8 +2,8 @@
 axe-clean with results, with facets chosen, and when nothing is found."""
 
 from tests.browser.test_people_pages import log_in
-from tests.community.rooms import group_room, post
 from tests.factories import OrganisationFactory, UserFactory
+from tests.rooms.support import group_room, post
 from tests.search.test_page_search import practice_publish
 
 

@@ -1,14 +1,7 @@
 from django.core.management import call_command
 
-from community.models import (
-    GroupMembership,
-    IntervisionGroup,
-    Message,
-    Notification,
-    Organisation,
-    OrganisationArea,
-    User,
-)
+from community.models import GroupMembership, IntervisionGroup, Notification, Organisation, OrganisationArea, User
+from rooms.models import Message
 
 
 def test_demo_community_is_idempotent(db, settings, client):

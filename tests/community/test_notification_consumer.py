@@ -11,7 +11,7 @@ from django.test import Client
 
 from community import services
 from community.models import Notification
-from community.services import notifications as notification_services
+from realtime import sockets
 from samenhuis.asgi import application
 from tests.factories import UserFactory
 
@@ -78,7 +78,7 @@ async def test_pong_tells_the_newest_id_and_unread_so_a_dropped_last_notificatio
     user = await sync_to_async(UserFactory)()
     communicator, _, _ = await connect(user)
     assert await communicator.receive_json_from() == {"type": "hello", "unread": 0}
-    monkeypatch.setattr(notification_services, "_group_send_now", lambda group, event: None)  # the layer drops it
+    monkeypatch.setattr(sockets, "group_send_now", lambda group, event: None)  # the layer drops it
     notification = await sync_to_async(services.notification_create)(recipient=user, text="Het laatste nieuws")
     assert await communicator.receive_nothing(timeout=0.3)
     await communicator.send_json_to({"type": "ping"})
@@ -219,7 +219,7 @@ async def test_logging_out_closes_the_sockets_of_that_session():
     await communicator.connect()
     await communicator.receive_json_from()
     session_key = cookie.decode().split("=", 1)[1]
-    await sync_to_async(services.sessions_close_now)(user_id=user.pk, session_key=session_key)
+    await sync_to_async(sockets.sessions_close_now)(user_id=user.pk, session_key=session_key)
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
     await communicator.disconnect()
 

@@ -4,10 +4,11 @@ column) is a form error or is ignored, never a 500; both databases run these in 
 import pytest
 from django.urls import reverse
 
-from community import services
-from community.models import GroupInvitation, ModerationAction, Report
-from tests.community.rooms import group_room, post
+from community.models import GroupInvitation
+from rooms import services as room_services
+from rooms.models import ModerationAction, Report
 from tests.factories import UserFactory, group_create
+from tests.rooms.support import group_room, post
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +41,13 @@ def test_a_nul_byte_in_moderation_notes_is_dropped(client):
     facilitator, member, reporter = UserFactory(), UserFactory(), UserFactory()
     room = group_room(facilitator=facilitator, members=[member, reporter])
     message, reported = post(room, member), post(room, member, "Nog een bericht")
-    report = services.room_message_report(reporter=reporter, message=reported, reason="spam", note="zie\x00 dit")
+    report = room_services.room_message_report(reporter=reporter, message=reported, reason="spam", note="zie\x00 dit")
     client.force_login(facilitator)
 
     hide = client.post(
-        reverse("community:room_message_hide", args=[room.slug, message.seq]), {"hidden": "1", "note": "a\x00b"}
+        reverse("rooms:room_message_hide", args=[room.slug, message.seq]), {"hidden": "1", "note": "a\x00b"}
     )
-    dismiss = client.post(reverse("community:report_dismiss", args=[report.pk]), {"note": "c\x00d"})
+    dismiss = client.post(reverse("rooms:report_dismiss", args=[report.pk]), {"note": "c\x00d"})
 
     assert hide.status_code == dismiss.status_code == 302
     assert Report.objects.get(pk=report.pk).note == "zie dit"

@@ -19,16 +19,19 @@ from django.urls import reverse
 from PIL import Image
 
 from community import permissions, services
-from community.models import Membership, Profile, Report
-from community.selectors import rooms as room_selectors
+from community.models import Membership, Profile
 from community.uploads import image_clean
 from events import services as event_services
 from events.models import MeetingResponse
+from realtime import presence
+from rooms import selectors as room_selectors
+from rooms import services as room_services
+from rooms.models import Report
 from samenhuis.asgi import application
-from tests.community.rooms import post, thematic_room
 from tests.community.test_notification_consumer import ORIGIN, session_cookie_for
 from tests.events.conftest import event_publish, meeting_plan
 from tests.factories import OrganisationFactory, UserFactory, group_add_member, group_create
+from tests.rooms.support import post, thematic_room
 
 Visibility = Profile.Visibility
 VISIBILITIES = (Visibility.MEMBERS, Visibility.CONNECTIONS, Visibility.PUBLIC)
@@ -177,10 +180,10 @@ def room_world():
     w.own = post(w.room, w.person, "Wie kent een logopedist in Mol?")
     w.mention = post(w.room, w.admin, f"Misschien weet @**{NAME}|{w.person.pk}** het?")
     w.reply = post(w.room, w.person, "Ik vraag het na.", parent_seq=w.mention.seq)
-    services.room_message_react(actor=w.person, message=w.mention, emoji="👍")
-    services.presence_join(channel_name="test.pieter", person=w.person, room=w.room)
+    room_services.room_message_react(actor=w.person, message=w.mention, emoji="👍")
+    presence.presence_join(channel_name="test.pieter", person_id=w.person.pk, stream=w.room.stream)
     for viewer in w.viewers.values():
-        services.room_state_get(person=viewer, room=w.room)  # everyone follows the room
+        room_services.room_state_get(person=viewer, room=w.room)  # everyone follows the room
     return w
 
 
@@ -491,13 +494,13 @@ def test_moderators_see_who_wrote_a_reported_message():
     w = world()
     room = thematic_room()
     message = post(room, w.person, "Een bericht dat iemand meldt.")
-    services.room_message_report(reporter=w.member, message=message, reason=Report.Reason.OTHER)
+    room_services.room_message_report(reporter=w.member, message=message, reason=Report.Reason.OTHER)
     logged = clients(w)
     seen = {}
     for visibility in VISIBILITIES:
         visibility_set(w.person, visibility)
         for viewer, client in logged.items():
-            seen[(visibility, viewer, "written by")] = NAME in page(client, reverse("community:moderation"))
+            seen[(visibility, viewer, "written by")] = NAME in page(client, reverse("rooms:moderation"))
     # A thematic room's moderators are the administrators, who may see every profile.
     compare(seen, expected({"written by": lambda visibility, viewer: viewer == "admin"}))
 

@@ -34,9 +34,9 @@ from knowledge.models import (
     StartPageVisit,
 )
 from knowledge.start import VISIT_GAP, member_visit_record
-from tests.community.rooms import committed, group_room, post, thematic_room
 from tests.events.conftest import event_publish, meeting_plan
 from tests.factories import OrganisationFactory, UserFactory
+from tests.rooms.support import committed, group_room, post, thematic_room
 
 pytestmark = pytest.mark.django_db
 

@@ -21,6 +21,7 @@ from knowledge.demo import knowledge_demo_ensure
 from knowledge.demo_magazine import magazine_demo_ensure
 from knowledge.models import HomePage, HomePageFeature, StandardPage
 from knowledge.review import practice_workflow_ensure
+from rooms.demo import rooms_demo_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def demo(mail_dir, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     demo_accounts_ensure()
     demo_community_ensure()
+    rooms_demo_ensure()
     knowledge_demo_ensure()
     practice_workflow_ensure()
     magazine_demo_ensure()

@@ -4,8 +4,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.community.rooms import thematic_room
 from tests.factories import UserFactory
+from tests.rooms.support import thematic_room
 from tests.samenhuis.refusals import assert_refused
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_400_for_a_request_this_site_cannot_serve(client):
 
 def test_403_is_dutch_in_the_layout_not_djangos_bare_english_page(client):
     client.force_login(UserFactory())
-    response = client.get(reverse("community:moderation"))
+    response = client.get(reverse("rooms:moderation"))
     html = assert_error_page(response, status=403, says="Je hebt geen toegang (meer)")
     assert "<h1>Geen toegang</h1>" in html and "Forbidden" not in html
 
@@ -54,7 +54,7 @@ def test_429_when_allauth_rate_limits_is_dutch_in_the_layout(client):
 
 
 def test_500_is_dutch_in_the_layout_without_needing_the_database(client, monkeypatch):
-    from community.selectors import rooms as selectors
+    from rooms import selectors as selectors
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
@@ -62,6 +62,6 @@ def test_500_is_dutch_in_the_layout_without_needing_the_database(client, monkeyp
     monkeypatch.setattr(selectors, "rooms_for", broken)
     client.raise_request_exception = False
     client.force_login(UserFactory())
-    response = client.get(reverse("community:rooms"))
+    response = client.get(reverse("rooms:rooms"))
     html = assert_error_page(response, status=500, says="Er liep iets fout aan onze kant.")
     assert "<h1>Er ging iets mis</h1>" in html

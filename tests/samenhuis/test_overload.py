@@ -14,9 +14,9 @@ from django.db import connection
 from django.urls import reverse
 
 from community import services
-from community.models import Message, Room
-from tests.community.rooms import thematic_room
+from rooms.models import Message, Room
 from tests.factories import UserFactory, group_create
+from tests.rooms.support import thematic_room
 from tests.samenhuis.refusals import assert_refused
 
 pytestmark = pytest.mark.django_db(transaction=True)

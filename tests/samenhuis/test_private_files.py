@@ -19,16 +19,17 @@ from PIL import Image
 from wagtail.documents.models import Document
 
 from community import services as community_services
-from community.models import Attachment, Profile
+from community.models import Profile
 from community.uploads import image_clean
 from events.models import EventMaterial
 from events.pdf import pdf_render
 from knowledge import review
 from knowledge.services import PracticeData, practice_submit
-from tests.community.rooms import group_room
+from rooms.models import Attachment
 from tests.events.conftest import event_publish
 from tests.factories import UserFactory
 from tests.knowledge.conftest import coordinator, editor, house, practice_index  # noqa: F401 (fixtures)
+from tests.rooms.support import group_room
 
 pytestmark = pytest.mark.django_db
 

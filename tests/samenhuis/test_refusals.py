@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from community import services
-from community.models import IntervisionGroup, JoinRequest, Message, Report
+from community.models import IntervisionGroup, JoinRequest
 from events.models import GroupMeeting
-from tests.community.rooms import group_room, post, thematic_room
+from rooms import services as room_services
+from rooms.models import Message, Report
 from tests.factories import UserFactory, group_add_member, group_create
+from tests.rooms.support import group_room, post, thematic_room
 from tests.samenhuis.refusals import assert_refused, kept_texts
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def test_a_member_muted_while_the_room_was_open_gets_their_text_back_with_403(cl
     facilitator, member = UserFactory(), UserFactory()
     room = group_room(facilitator=facilitator, members=[member])
     client_id = open_room(client, member, room)
-    services.room_member_mute(actor=facilitator, room=room, person=member, minutes=60)
+    room_services.room_member_mute(actor=facilitator, room=room, person=member, minutes=60)
     response = client.post(room.get_absolute_url(), {"body": TEXT, "client_id": client_id})
     assert_refused(response, status=403, text=TEXT, says="Een moderator heeft je in deze ruimte gedempt tot")
     assert "Je bericht is niet geplaatst" in response.content.decode()
@@ -66,7 +68,7 @@ def test_a_room_archived_while_open_answers_409_with_the_text(client):
     facilitator, member = UserFactory(), UserFactory()
     room = group_room(facilitator=facilitator, members=[member])
     client_id = open_room(client, member, room)
-    services.room_archive(actor=facilitator, room=room, archived=True)
+    room_services.room_archive(actor=facilitator, room=room, archived=True)
     response = client.post(room.get_absolute_url(), {"body": TEXT, "client_id": client_id})
     assert_refused(response, status=409, text=TEXT, says="Deze ruimte is gearchiveerd")
 
@@ -85,9 +87,9 @@ def test_posting_too_fast_answers_429_with_retry_after_and_the_text(client, sett
 def test_a_reply_to_a_message_removed_while_the_thread_was_open_answers_410(client):
     room, author, replier = thematic_room(), UserFactory(), UserFactory()
     question = post(room, author, "Vraag?")
-    thread_url = reverse("community:room_message", args=[room.slug, question.seq])
+    thread_url = reverse("rooms:room_message", args=[room.slug, question.seq])
     client_id = open_room(client, replier, room, thread_url)
-    services.room_message_delete(actor=author, message=question)
+    room_services.room_message_delete(actor=author, message=question)
     response = client.post(thread_url, {"body": TEXT, "client_id": client_id})
     assert_refused(response, status=410, text=TEXT, says="Je kunt niet antwoorden op een verwijderd bericht.")
     assert not Message.objects.filter(parent=question).exists()
@@ -100,10 +102,10 @@ def test_an_edit_of_a_message_hidden_while_the_edit_page_was_open_answers_410(cl
     facilitator, member = UserFactory(), UserFactory()
     room = group_room(facilitator=facilitator, members=[member])
     message = post(room, member, "Eerste versie")
-    edit_url = reverse("community:room_message_edit", args=[room.slug, message.seq])
+    edit_url = reverse("rooms:room_message_edit", args=[room.slug, message.seq])
     client.force_login(member)
     assert client.get(edit_url).status_code == 200
-    services.room_message_hide(actor=facilitator, message=message, hidden=True)
+    room_services.room_message_hide(actor=facilitator, message=message, hidden=True)
     response = client.post(edit_url, {"body": TEXT})
     assert_refused(response, status=410, text=TEXT, says="Een verwijderd bericht kan niet bewerkt worden.")
     message.refresh_from_db()
@@ -114,10 +116,10 @@ def test_an_edit_in_a_room_archived_meanwhile_answers_409(client):
     facilitator, member = UserFactory(), UserFactory()
     room = group_room(facilitator=facilitator, members=[member])
     message = post(room, member, "Eerste versie")
-    edit_url = reverse("community:room_message_edit", args=[room.slug, message.seq])
+    edit_url = reverse("rooms:room_message_edit", args=[room.slug, message.seq])
     client.force_login(member)
     assert client.get(edit_url).status_code == 200
-    services.room_archive(actor=facilitator, room=room, archived=True)
+    room_services.room_archive(actor=facilitator, room=room, archived=True)
     response = client.post(edit_url, {"body": TEXT})
     assert_refused(response, status=409, text=TEXT, says="Deze ruimte is gearchiveerd")
 
@@ -125,10 +127,10 @@ def test_an_edit_in_a_room_archived_meanwhile_answers_409(client):
 def test_a_report_of_a_message_removed_meanwhile_keeps_the_explanation_with_410(client):
     room, author, reporter = thematic_room(), UserFactory(), UserFactory()
     message = post(room, author, "Twijfelachtig")
-    report_url = reverse("community:room_message_report", args=[room.slug, message.seq])
+    report_url = reverse("rooms:room_message_report", args=[room.slug, message.seq])
     client.force_login(reporter)
     assert client.get(report_url).status_code == 200
-    services.room_message_delete(actor=author, message=message)
+    room_services.room_message_delete(actor=author, message=message)
     response = client.post(report_url, {"reason": Report.Reason.SPAM, "note": TEXT})
     assert_refused(response, status=410, text=TEXT, says="Dit bericht is al verwijderd.")
     assert not Report.objects.exists()
@@ -141,7 +143,7 @@ def test_a_mute_of_someone_who_left_meanwhile_keeps_the_moderators_note_with_409
     assert client.get(room.get_absolute_url()).status_code == 200
     services.group_member_leave(actor=member, group=room.group)
     data = {"person": member.pk, "minutes": 60, "note": TEXT}
-    response = client.post(reverse("community:room_mute", args=[room.slug]), data)
+    response = client.post(reverse("rooms:room_mute", args=[room.slug]), data)
     assert_refused(response, status=409, text=TEXT, says="kan deze ruimte niet lezen")
 
 
@@ -152,7 +154,7 @@ def test_a_moderator_who_lost_the_role_meanwhile_gets_403_with_the_note(client):
     assert "Demping bewaren" in client.get(room.get_absolute_url()).content.decode()
     services.group_facilitator_hand_over(actor=facilitator, group=room.group, to_person=member)
     data = {"person": other.pk, "minutes": 60, "note": TEXT}
-    response = client.post(reverse("community:room_mute", args=[room.slug]), data)
+    response = client.post(reverse("rooms:room_mute", args=[room.slug]), data)
     assert_refused(response, status=403, text=TEXT, says="Je hebt geen toegang (meer)")
 
 
@@ -265,7 +267,7 @@ def test_a_post_without_text_after_the_session_expired_is_still_sent_to_log_in(c
     person = UserFactory()
     client.force_login(person)
     Session.objects.all().delete()
-    response = client.post(reverse("community:rooms_read_all"))
+    response = client.post(reverse("rooms:rooms_read_all"))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 

@@ -14,8 +14,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as websocket_connect
 
 from samenhuis.asgi import application
-from tests.community.rooms import thematic_room
 from tests.factories import UserFactory
+from tests.rooms.support import thematic_room
 from tests.support.servers import DaphneServer
 
 ORIGIN = (b"origin", b"http://localhost")

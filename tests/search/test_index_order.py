@@ -14,11 +14,11 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 import search.sources
-from community.models import Message
+from rooms.models import Message
 from search.index import index_keys_now
 from search.models import SearchEntry
-from tests.community.rooms import post, thematic_room
 from tests.factories import UserFactory
+from tests.rooms.support import post, thematic_room
 
 WAIT = 10
 

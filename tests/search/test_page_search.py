@@ -9,14 +9,14 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from wagtail.documents.models import Document
 
-from community import services as community_services
 from events.models import EventMaterial
 from events.pdf import pdf_render
 from knowledge.models import LifeDomain, LifeDomainPage, PracticeIndexPage, PracticePage, StandardPage
+from rooms import services as room_services
 from search.models import SearchEntry, SearchQueue
-from tests.community.rooms import group_room, post, thematic_room
 from tests.events.conftest import event_publish
 from tests.factories import OrganisationFactory, UserFactory
+from tests.rooms.support import group_room, post, thematic_room
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,14 +62,14 @@ def test_messages_follow_posts_edits_deletes_and_hides(client):
     message = post(room, author, "Wie kent een goede logopedist in Mol?")
     client.force_login(UserFactory())
     assert "logopedist" in titles(client, "logopedist")
-    community_services.room_message_edit(actor=author, message=message, body="Wie kent een kinesist in Mol?")
+    room_services.room_message_edit(actor=author, message=message, body="Wie kent een kinesist in Mol?")
     assert "logopedist" not in titles(client, "logopedist")
     assert "kinesist" in titles(client, "kinesist")
-    community_services.room_message_hide(actor=moderator, message=message, hidden=True)
+    room_services.room_message_hide(actor=moderator, message=message, hidden=True)
     assert "kinesist" not in titles(client, "kinesist")
-    community_services.room_message_hide(actor=moderator, message=message, hidden=False)
+    room_services.room_message_hide(actor=moderator, message=message, hidden=False)
     assert "kinesist" in titles(client, "kinesist")
-    community_services.room_message_delete(actor=author, message=message)
+    room_services.room_message_delete(actor=author, message=message)
     assert "kinesist" not in titles(client, "kinesist")
     client.logout()
 
@@ -187,7 +187,7 @@ def test_words_of_a_hidden_message_are_no_longer_suggested(client):
     author, moderator = UserFactory(), UserFactory(is_superuser=True)
     message = post(room, author, "Wie kent de Xylofoonclub in Mol?")
     assert SearchWord.objects.filter(word="xylofoonclub", scope="members").exists()
-    community_services.room_message_hide(actor=moderator, message=message, hidden=True)
+    room_services.room_message_hide(actor=moderator, message=message, hidden=True)
     assert not SearchWord.objects.filter(word="xylofoonclub").exists()
 
 

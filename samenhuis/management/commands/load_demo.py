@@ -10,6 +10,7 @@ from knowledge.demo import knowledge_demo_ensure
 from knowledge.demo_magazine import magazine_demo_ensure
 from knowledge.review import practice_workflow_ensure
 from knowledge.site_structure import site_structure_ensure
+from rooms.demo import rooms_demo_ensure
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         site_structure_ensure()
         accounts = demo_accounts_ensure()
         demo_community_ensure()
+        rooms_demo_ensure()
         knowledge_demo_ensure()
         practice_workflow_ensure()  # the listing was just made: attach the review workflow
         magazine_demo_ensure()
