@@ -81,8 +81,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rooms import services as room_services
-
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = ROOT / "var" / "bench-chat.sqlite3"
 KEY = re.compile(r"bench-key-(\w+)")
@@ -121,6 +119,11 @@ def parse_args():
     parser.add_argument("--timeline", action="store_true", help="also print p50/p99 for each second of the run")
     parser.add_argument("--processes", type=int, default=1, help="Daphne processes behind one address")
     parser.add_argument("--runs", type=int, default=1, help="runs in a row, with a summary at the end")
+    parser.add_argument(
+        "--search-worker",
+        action="store_true",
+        help="SEARCH_INDEXER=worker: the rooms' search indexing runs in a `search_worker` process of its own",
+    )
     parser.add_argument(
         "--new-database", action="store_true", help="the first run starts on an empty database (drops it!)"
     )
@@ -179,6 +182,8 @@ def environment(args, port: int) -> dict:
     }
     if args.overload:
         env["ROOM_RATE_LIMIT_MESSAGES"] = "1000"
+    if args.search_worker:
+        env["SEARCH_INDEXER"] = "worker"
     return env
 
 
@@ -240,6 +245,7 @@ def seed(args, run_number: int) -> Seed:
 
     from community import services
     from community.models import User
+    from rooms import services as room_services
 
     call_command("migrate", verbosity=0)
     run = f"{time.strftime('%Y%m%d%H%M%S')}r{run_number}"
@@ -275,6 +281,7 @@ def queries_per_post(room_id: int) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from community.models import User
+    from rooms import services as room_services
     from rooms.models import Room
 
     room = Room.objects.get(pk=room_id)
@@ -330,8 +337,29 @@ class Daphne:
         Path(self.log.name).unlink(missing_ok=True)
 
 
+class SearchWorker(Daphne):
+    """`manage.py search_worker` (SEARCH_INDEXER=worker): indexes what the Daphne processes queue."""
+
+    def __init__(self, env: dict):
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-chat-worker-", suffix=".log", delete=False)  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "search_worker"],
+            cwd=ROOT,
+            env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def listening(self) -> bool:
+        if self.process.poll() is not None:
+            sys.exit(f"search_worker exited:\n{Path(self.log.name).read_text()[-3000:]}")
+        return True
+
+
 def servers_start(listeners: list[socket.socket], env: dict, port: int) -> list[Daphne]:
     servers = [Daphne(listener, env) for listener in listeners]
+    if env.get("SEARCH_INDEXER") == "worker":
+        servers.append(SearchWorker(env))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if all(server.listening() for server in servers):
@@ -664,7 +692,8 @@ def report(args, run: Run, seed: Seed) -> dict:
     )
     print(f"  delivered per second {figures['per_second']:.0f}")
     if run.cpu:
-        print(f"  CPU seconds per Daphne process while posting: {' / '.join(f'{value:.1f}' for value in run.cpu)}")
+        label = "Daphne process" + (" (and the search worker, last)" if args.search_worker else "")
+        print(f"  CPU seconds per {label} while posting: {' / '.join(f'{value:.1f}' for value in run.cpu)}")
     if args.timeline:
         for second, values in sorted(seconds.items()):
             print(f"    second {second:3d}: p50 {percentile(values, 0.5):7.1f}  p99 {percentile(values, 0.99):7.1f} ms")
@@ -790,17 +819,18 @@ def main():
         if args.runs > 1:
             print(f"\n=== run {number} of {args.runs} ===")
         seeded = seed(args, number)
-        servers = servers_start(listeners, env, port)
-        try:
-            if args.overload:
-                results = {"rooms": overload_report(args, asyncio.run(overload(args, seeded, port, servers)), seeded)}
-            else:
-                results = {
-                    kind: report(args, asyncio.run(measure(args, seeded, port, servers, kind)), seeded)
-                    for kind in kinds
-                }
-        finally:
-            servers_stop(servers)
+        results = {}
+        # Fresh processes for every kind: a kind measured after another in the same processes
+        # inherited their state (the rooms after both baselines: p99 of seconds, 2026-12-06).
+        for kind in kinds:
+            servers = servers_start(listeners, env, port)
+            try:
+                if args.overload:
+                    results[kind] = overload_report(args, asyncio.run(overload(args, seeded, port, servers)), seeded)
+                else:
+                    results[kind] = report(args, asyncio.run(measure(args, seeded, port, servers, kind)), seeded)
+            finally:
+                servers_stop(servers)
         ratios(results)
         runs.append(results)
     print(f"\nqueries per post (the service the socket calls): {queries_per_post(seeded.room_ids[0])}")

@@ -34,8 +34,6 @@ import time
 
 from common import ROOT, django_ready
 
-from rooms import services as room_services
-
 DEFAULT_DB = ROOT / "var" / "bench-pages.sqlite3"
 
 
@@ -146,6 +144,7 @@ def seed_member(group_count: int) -> None:
     from events import services as event_services
     from events.models import AgendaPage, EventPage, EventType
     from knowledge.models import StartPageVisit
+    from rooms import services as room_services
     from rooms.models import Room
 
     if User.objects.filter(email=BENCH_MEMBER).exists():
@@ -237,6 +236,7 @@ def seed_member_few() -> None:
     from events import services as event_services
     from events.models import EventPage
     from knowledge.models import StartPageVisit
+    from rooms import services as room_services
     from rooms.models import Room
 
     if User.objects.filter(email=BENCH_MEMBER_FEW).exists():

@@ -1,9 +1,16 @@
 """The index follows the content: after a commit, the changed documents are projected again
 (`search.sources.document_for`) and written to the search backend, or removed from it.
 
+Who indexes (`SAMENHUIS_SEARCH_INDEXER`, environment variable SEARCH_INDEXER):
+- "thread" (the default): the process that made the change, on its after-commit thread
+  (`samenhuis.afterwork`), batched;
+- "worker": the change stores its keys in `SearchQueue` in its own transaction (one statement),
+  and `manage.py search_worker`, a process of its own, indexes them: the processes that serve
+  pages and sockets spend nothing on indexing, and a key survives a crash of either process.
+
 A backend that fails (an Elasticsearch cluster that is down) never breaks saving content: the
-error is logged, the keys go to `SearchQueue`, and the scheduler retries them every minute
-(`search_queue_retry`); /healthz shows how many are waiting. See docs/search.md.
+error is logged, the keys go to (or stay in) `SearchQueue`, and the scheduler retries them every
+minute (`search_queue_retry`); /healthz shows how many are waiting. See docs/search.md.
 """
 
 import logging
@@ -11,6 +18,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 
 from samenhuis.afterwork import after_commit
 
@@ -69,6 +77,8 @@ def index_keys_on_commit(keys: Iterable[str], *, alias: str = "default") -> None
         return
     if getattr(settings, "SAMENHUIS_SEARCH_INDEX_INLINE", False):
         transaction.on_commit(lambda: index_keys_batch([(alias, keys)]))
+    elif settings.SAMENHUIS_SEARCH_INDEXER == "worker":
+        queue_for_worker(keys, alias=alias)
     else:
         # Off the request's thread: a chat message is announced without waiting for its indexing.
         after_commit(index_keys_batch, (alias, tuple(keys)))
@@ -97,20 +107,43 @@ def queue(keys: Iterable[str], *, alias: str, error: Exception) -> None:
         entry.save(update_fields=["attempts", "last_error"])
 
 
-def search_queue_retry() -> int:
-    """The scheduled job: try the waiting keys again; returns how many went through."""
+def queue_for_worker(keys: Iterable[str], *, alias: str) -> None:
+    """Store the keys for `search_worker` in the current transaction (one statement). A key that
+    is already waiting gets a new `queued_at`: the worker removes an entry only if it is unchanged
+    since it read it, so a change made while the worker indexed the older state is indexed again."""
+    SearchQueue.objects.bulk_create(
+        [SearchQueue(backend=alias, key=key) for key in dict.fromkeys(keys)],
+        update_conflicts=True,
+        unique_fields=["backend", "key"],
+        update_fields=["queued_at"],
+    )
+
+
+def search_queue_retry(*, limit: int = RETRY_BATCH, raise_errors: bool = False) -> int:
+    """Index what waits in `SearchQueue`, fewest attempts and oldest first, up to `limit` keys per
+    backend; returns how many went through. The scheduled retry of failed updates, and the work
+    of `search_worker`. An entry is removed only when it did not change while it was indexed
+    (`queue_for_worker`), so no change is lost to a race; two runs at once only index twice.
+    A backend that fails counts an attempt for each key; with `raise_errors` the error is raised
+    after that (the worker waits before it tries again)."""
     done = 0
     for alias in SearchQueue.objects.values_list("backend", flat=True).distinct():
-        entries = list(SearchQueue.objects.filter(backend=alias, attempts__lt=MAX_ATTEMPTS)[:RETRY_BATCH])
+        waiting = SearchQueue.objects.filter(backend=alias, attempts__lt=MAX_ATTEMPTS).order_by("attempts", "queued_at")
+        entries = list(waiting.only("pk", "key", "queued_at")[:limit])
         if not entries:
             continue
         try:
             index_keys_now([entry.key for entry in entries], alias=alias)
         except Exception as error:
-            logger.warning("Search index retry failed again (%s)", type(error).__name__)
+            logger.warning("Search index update failed for %d documents (%s)", len(entries), type(error).__name__)
             queue([entry.key for entry in entries], alias=alias, error=error)
+            if raise_errors:
+                raise
             continue
-        SearchQueue.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
+        unchanged = Q()
+        for entry in entries:
+            unchanged |= Q(pk=entry.pk, queued_at=entry.queued_at)
+        SearchQueue.objects.filter(unchanged).delete()
         done += len(entries)
     return done
 

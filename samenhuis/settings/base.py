@@ -150,6 +150,9 @@ SAMENHUIS_SEARCH_BACKENDS = {
     )
 }
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Who keeps the index current: "thread" (the process that made the change, in the background) or
+# "worker" (`manage.py search_worker`, a process of its own; docs/search.md, docs/operations.md).
+SAMENHUIS_SEARCH_INDEXER = env_choice("SEARCH_INDEXER", "thread", {"THREAD", "WORKER"}).lower()
 
 # Accounts: e-mail is the login; see docs/accounts.md.
 AUTH_USER_MODEL = "community.User"
