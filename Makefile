@@ -35,8 +35,14 @@ $(VENV)/.dev-installed: requirements/dev.lock | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements/dev.lock $(PIP_QUIET)
 	@touch $@ $(VENV)/.base-installed
 
-install: $(VENV)/.base-installed translations
-install-dev: $(VENV)/.dev-installed translations browser-deps
+install: $(VENV)/.base-installed translations $(VENV)/.identifier-tables
+install-dev: $(VENV)/.dev-installed translations browser-deps $(VENV)/.identifier-tables
+
+# deduce's lookup tables for intervision/identifiers.py: built once here (about a minute, written
+# inside .venv), never on a request; rebuilt when the locked packages change.
+$(VENV)/.identifier-tables: $(VENV)/.base-installed
+	$(PY) -m intervision.build_identifier_tables
+	@touch $@
 
 # Compiled catalogues (.mo) are build output: made with Babel, so no GNU gettext is needed.
 translations: $(VENV)/.base-installed
