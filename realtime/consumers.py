@@ -302,7 +302,9 @@ class StreamConsumer(FrameConsumer):
             if retry_after is not None:
                 await self.send_error(error.code, error.messages[0], retry_after=retry_after, **ids)
             else:
-                await self.send_error(error.code or "invalid", " ".join(error.messages), **ids)
+                # A refusal may say more in fields of its own (`frame_fields`, e.g. what was flagged).
+                extra = getattr(error, "frame_fields", {})
+                await self.send_error(error.code or "invalid", " ".join(error.messages), **extra, **ids)
         except PermissionDenied:
             await self.send_error("forbidden", self.refused_message, **ids)
         except (Http404, ObjectDoesNotExist):

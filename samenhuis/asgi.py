@@ -21,11 +21,19 @@ except ConfigurationError as error:
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
+from django.apps import apps
+from django.conf import settings
 
 from samenhuis import websocket
 from samenhuis.routing import websocket_urlpatterns
 
 websocket.daphne_close_with_codes()
+
+if settings.SAMENHUIS_WARM_UP_ON_START:
+    # Apps that load something slow prepare it now, in the background (`AppConfig.serving`).
+    for config in apps.get_app_configs():
+        if hasattr(config, "serving"):
+            config.serving()
 
 application = ProtocolTypeRouter(
     {

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "knowledge",
     "events",
     "rooms",
+    "intervision",
     "search",
 ]
 
@@ -336,4 +337,6 @@ SAMENHUIS_ROOM_POSTS_IN_FLIGHT = env_int("ROOM_POSTS_IN_FLIGHT", 16)
 # After-commit work (samenhuis/afterwork.py) runs in a background thread; the test settings run
 # it in the committing thread instead.
 SAMENHUIS_AFTERWORK_INLINE = False
+# Serving processes load slow things in the background when they start (samenhuis/asgi.py).
+SAMENHUIS_WARM_UP_ON_START = env_bool("WARM_UP_ON_START", True)
 SAMENHUIS_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024

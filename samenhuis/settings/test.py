@@ -45,3 +45,5 @@ SAMENHUIS_SEARCH_INDEX_INLINE = True
 # in the committing thread right after the commit, so a test sees it once its change commits; the
 # tests of the background mode switch it off.
 SAMENHUIS_AFTERWORK_INLINE = True
+# Test servers would each load deduce's 1.1 GB of tables; a test that checks a text loads them itself.
+SAMENHUIS_WARM_UP_ON_START = False

@@ -1,0 +1,246 @@
+"""The live session socket (/ws/sessions/<id>/). Protocol in docs/intervision.md, "Live".
+
+A stream of the delivery core (`realtime.consumers.StreamConsumer`): the person's access is read
+again with every frame, writes are bounded (`busy`), a lagging socket is told to `resync`. Every
+change is announced with the session's new `rev`; a phase or status change carries the new
+`state` itself (so everyone sees the phase change at once), everything else the client fetches
+with `sync` after the last `rev` it saw, as the reader it is (blind questions differ per reader).
+"""
+
+import time
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+
+from community import permissions as community_permissions
+from community.models import User
+from realtime.consumers import WRITE_LOCK_WAIT_SECONDS, StreamConsumer, in_worker
+from realtime.frames import FrameError, int_field, str_field
+from samenhuis.refusals import lock_wait_at_most
+
+from . import permissions, services
+from .models import TEXT_MAX_LENGTH, ActionPoint, Collects, Contribution, Session
+
+CONTROLS = {
+    "start": lambda actor, session, frame: services.session_start(actor=actor, session=session),
+    "next": lambda actor, session, frame: services.session_move(actor=actor, session=session, to="next"),
+    "back": lambda actor, session, frame: services.session_move(actor=actor, session=session, to="back"),
+    "pause": lambda actor, session, frame: services.session_pause(actor=actor, session=session),
+    "resume": lambda actor, session, frame: services.session_resume(actor=actor, session=session),
+    "extend": lambda actor, session, frame: services.session_extend(
+        actor=actor, session=session, minutes=frame["minutes"]
+    ),
+    "reveal": lambda actor, session, frame: services.questions_reveal(actor=actor, session=session),
+    "end": lambda actor, session, frame: services.session_end(actor=actor, session=session),
+}
+
+
+def _epoch(value) -> float | None:
+    return value.timestamp() if value else None
+
+
+def session_state(session: Session, access: permissions.SessionAccess) -> dict:
+    """Where the session is, as this reader may know it (one query for the phases)."""
+    phases = list(session.phases.all())
+    current = next((phase for phase in phases if phase.pk == session.current_phase_id), None)
+    return {
+        "status": session.status,
+        "rev": session.last_rev,
+        "server_time": time.time(),
+        "phases": [{"id": phase.pk, "name": phase.name, "minutes": phase.minutes} for phase in phases],
+        "phase": current
+        and {
+            "id": current.pk,
+            "name": current.name,
+            "purpose": current.purpose,
+            "speakers": current.speakers,
+            "collects": current.collects,
+            "revealed": current.revealed_at is not None,
+            "ends_at": _epoch(session.phase_ends_at),
+            "paused_left": session.paused_left,
+        },
+        "can": {
+            "control": access.can_control,
+            "keep_time": access.can_keep_time,
+            "contribute": bool(current) and session.status == Session.Status.LIVE and access.may_contribute_in(current),
+            "read_case": access.can_read_case,
+        },
+        "case": session.case_text if access.can_read_case else None,
+    }
+
+
+class SessionConsumer(StreamConsumer):
+    stream_id_kwarg = "session_id"
+    session = None
+    not_found_message = "This session does not exist."
+    forbidden_message = "You may no longer take part in this session."
+    missing_message = "There is no such contribution in this session."
+    refused_message = "You may not do this in this session."
+
+    def load_access(self, session_id: int) -> bool:
+        """Read the session and the person's access to it (two queries)."""
+        session = Session.objects.select_related("group", "current_phase").filter(pk=session_id).first()
+        if session is None:
+            self.access = None
+            return False
+        self.session = self.stream_object = session
+        return self.refresh_access()
+
+    def refresh_access(self) -> bool:
+        if self.user is None:
+            self.user = User.objects.select_related("profile").filter(pk=self.user_id).first() or AnonymousUser()
+        self.access = permissions.session_access(self.user, self.session)
+        self.checked_at = time.monotonic()
+        return self.access.can_read
+
+    def channel_group(self) -> str:
+        return self.session.channel_group
+
+    def stream_key(self) -> str:
+        return self.session.stream
+
+    def fresh(self) -> Session:
+        self.session = Session.objects.select_related("group", "current_phase").get(pk=self.session.pk)
+        self.access = permissions.session_access(self.user, self.session)
+        return self.session
+
+    def join(self) -> dict:
+        return {"type": "hello", "state": session_state(self.fresh(), self.access)}
+
+    # Client frames ----------------------------------------------------------------------------
+
+    async def frame_ping(self, frame):
+        rev = await self.call(frame, lambda access: self.touch_and_rev())
+        if rev is not None:
+            await self.answer(frame, {"type": "pong", "rev": rev})
+
+    def touch_and_rev(self) -> int:
+        self.touch()
+        return Session.objects.values_list("last_rev", flat=True).get(pk=self.session.pk)
+
+    async def frame_sync(self, frame):
+        after = int_field(frame, "after_rev")
+        result = await self.call(frame, lambda access: self.changes_after(after))
+        if result is not None:
+            await self.answer(frame, {"type": "sync", **result})
+
+    def changes_after(self, after: int) -> dict:
+        """The state, the contributions and action points changed after `after` that this reader
+        may read, and how many blind questions wait per phase (four queries)."""
+        session = self.fresh()
+        changed = Contribution.objects.filter(session=session, rev__gt=after).select_related("phase").order_by("rev")
+        readable = [item for item in changed if self.access.may_read(item)]
+        waiting = Contribution.objects.filter(
+            session=session, kind=Collects.QUESTIONS, phase__revealed_at__isnull=True
+        ).exclude(Q(author_id=self.user_id))
+        authors = {item.author_id for item in readable if item.author_id}
+        named = community_permissions.people_visible_to(self.user, authors) if authors else set()
+        names = dict(User.objects.filter(pk__in=named).values_list("pk", "profile__display_name"))
+        points = ActionPoint.objects.filter(session=session, rev__gt=after).order_by("rev")
+        return {
+            "state": session_state(session, self.access),
+            "contributions": [
+                {
+                    "seq": item.seq,
+                    "rev": item.rev,
+                    "phase": item.phase_id,
+                    "kind": item.kind,
+                    "text": item.text,
+                    "author": names.get(item.author_id, ""),
+                    "mine": item.author_id == self.user_id,
+                    "taken": item.taken,
+                }
+                for item in readable
+            ],
+            "waiting_questions": 0 if self.access.is_facilitator else waiting.count(),
+            "action_points": [
+                {
+                    "id": point.pk,
+                    "who": point.who,
+                    "what": point.what,
+                    "due": point.due.isoformat() if point.due else None,
+                    "done": point.done_at is not None,
+                }
+                for point in points
+            ],
+            "rev": session.last_rev,
+        }
+
+    async def frame_contribute(self, frame):
+        client_id = str_field(frame, "client_id", max_length=services.CLIENT_ID_MAX_LENGTH)
+        text = str_field(frame, "text", max_length=TEXT_MAX_LENGTH * 2)
+        confirmed = self.flag(frame, "confirm")
+
+        def contribute(access):
+            with lock_wait_at_most(WRITE_LOCK_WAIT_SECONDS):
+                item = services.contribution_add(
+                    actor=access.user, session=self.session, text=text, client_id=client_id, confirmed=confirmed
+                )
+            return {"seq": item.seq, "rev": item.rev, "kind": item.kind, "phase": item.phase_id}
+
+        result = await self.bounded_write(frame, contribute)
+        if result is not None:
+            await self.answer(frame, {"type": "ack", "client_id": client_id, "contribution": result})
+
+    async def frame_control(self, frame):
+        action = str_field(frame, "action", max_length=10)
+        if action not in CONTROLS:
+            raise FrameError("invalid_field", f"'action' must be one of {', '.join(CONTROLS)}.", field="action")
+        if action == "extend":
+            int_field(frame, "minutes", minimum=1)
+        done = await self.call(frame, lambda access: CONTROLS[action](access.user, self.session, frame) and True)
+        if done is not None:
+            await self.answer(frame, {"type": "done", "request": "control", "action": action})
+
+    async def frame_take(self, frame):
+        seq = int_field(frame, "seq", minimum=1)
+        taken = self.flag(frame, "taken", default=True)
+
+        def take(access):
+            item = Contribution.objects.get(session=self.session, seq=seq)
+            return services.advice_take(actor=access.user, contribution=item, taken=taken) and True
+
+        if await self.call(frame, take) is not None:
+            await self.answer(frame, {"type": "done", "request": "take", "seq": seq})
+
+    async def frame_action_point(self, frame):
+        who = str_field(frame, "who", max_length=120)
+        what = str_field(frame, "what", max_length=500)
+        confirmed = self.flag(frame, "confirm")
+
+        def add(access):
+            point = services.action_point_add(
+                actor=access.user, session=self.session, who=who, what=what, confirmed=confirmed
+            )
+            return point.pk
+
+        point_id = await self.call(frame, add)
+        if point_id is not None:
+            await self.answer(frame, {"type": "done", "request": "action_point", "id": point_id})
+
+    @staticmethod
+    def flag(frame: dict, name: str, *, default: bool = False) -> bool:
+        value = frame.get(name, default)
+        if not isinstance(value, bool):
+            raise FrameError("invalid_field", f"'{name}' must be true or false.", field=name)
+        return value
+
+    frame_handlers = {
+        "ping": frame_ping,
+        "sync": frame_sync,
+        "contribute": frame_contribute,
+        "control": frame_control,
+        "take": frame_take,
+        "action_point": frame_action_point,
+    }
+
+    # Channel-layer events ---------------------------------------------------------------------
+
+    async def session_changed(self, event):
+        if await self.behind(event) or not await self.recheck_due():
+            return
+        content = {"type": "changed", "rev": event["rev"]}
+        if "phase" in event or event.get("ended") or "revealed" in event:
+            # A phase, status or reveal: the state itself, so the change shows without a round trip.
+            content["state"] = await in_worker(lambda: session_state(self.fresh(), self.access))()
+        await self.send_json(content)

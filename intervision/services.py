@@ -1,0 +1,538 @@
+"""Every write of intervision sessions (docs/intervision.md).
+
+A session is a stream of the delivery core: every change locks the session row, takes its next
+`rev` (a contribution also the next `seq`) and is announced after commit; a client that missed an
+announcement asks for everything after the last `rev` it saw. A refused action raises
+`ValidationError` with a code (the socket's error code) or `PermissionDenied`, and changes nothing.
+
+Phase times are the server's: a running phase has `phase_ends_at`; a paused one keeps the seconds
+that were left (`paused_left`); the time a phase really took is added up in `seconds_used`.
+
+Case texts and contributions are checked for identifiers before they are stored
+(`intervision.identifiers`); the writer replaces them, or confirms and saves anyway. Nothing of a
+session's content goes into notifications, mails or the search index.
+"""
+
+import time
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.models import GroupMembership, IntervisionGroup, User
+from community.services.notifications import notifications_create
+from realtime.sockets import group_send_now
+
+from . import permissions
+from .models import (
+    CASE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    ActionPoint,
+    Collects,
+    Contribution,
+    GroupSessionSettings,
+    Method,
+    MethodPhase,
+    Session,
+    SessionPhase,
+)
+
+CLIENT_ID_MAX_LENGTH = 64
+EXTEND_MAX_MINUTES = 60
+PHASE_FIELDS = ("name", "purpose", "minutes", "speakers", "collects", "position")
+
+
+class IdentifiersFound(ValidationError):
+    """The text names likely identifiers; the writer replaces them or confirms."""
+
+    def __init__(self, findings):
+        from .identifiers import identifiers_summary
+
+        super().__init__(identifiers_summary(findings), code="identifiers")
+        self.findings = findings
+
+    @property
+    def frame_fields(self) -> dict:
+        """What a socket's error frame adds: each finding's kind and text, to mark them."""
+        return {"findings": [{"kind": f.kind, "text": f.text, "start": f.start, "end": f.end} for f in self.findings]}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _identifiers_check(text: str, *, confirmed: bool) -> None:
+    if confirmed or not text:
+        return
+    from .identifiers import identifiers_find
+
+    findings = identifiers_find(text)
+    if findings:
+        raise IdentifiersFound(findings)
+
+
+def _clean(text: str, *, max_length: int, allow_empty: bool = False) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text and not allow_empty:
+        raise ValidationError(_("Write something first."), code="empty")
+    if len(text) > max_length:
+        raise ValidationError(
+            _("At most %(count)s characters; this is %(length)s.") % {"count": max_length, "length": len(text)},
+            code="too_long",
+        )
+    return text
+
+
+# Announcing ------------------------------------------------------------------------------------
+
+
+def _announce_on_commit(session: Session, **event) -> None:
+    """Every socket of the session hears that it changed (and how far: `rev`); what changed it reads
+    itself, as the reader it is (blind questions differ per reader)."""
+    group = session.channel_group
+    payload = {"type": "session.changed", "rev": session.last_rev, **event}
+    transaction.on_commit(lambda: group_send_now(group, {**payload, "announced_at": time.time()}))
+
+
+def _lock(session: Session) -> Session:
+    return Session.objects.select_for_update(of=("self",)).select_related("group", "current_phase").get(pk=session.pk)
+
+
+def _next_rev(session: Session, *, new_seq: bool = False, fields=()) -> None:
+    session.last_rev += 1
+    update = ["last_rev", *fields]
+    if new_seq:
+        session.last_seq += 1
+        update.append("last_seq")
+    session.save(update_fields=update)
+
+
+def _access(actor: User, session: Session) -> permissions.SessionAccess:
+    access = permissions.session_access(actor, session)
+    if access.is_hidden:
+        raise Session.DoesNotExist
+    _require(access.can_read)
+    return access
+
+
+# Methods ---------------------------------------------------------------------------------------
+
+
+def methods_for(group: IntervisionGroup):
+    """The methods a group may use: the shipped ones and its own copies."""
+    return Method.objects.filter(group__isnull=True) | Method.objects.filter(group=group)
+
+
+@transaction.atomic
+def method_copy(*, actor: User, method: Method, group: IntervisionGroup, name: str = "") -> Method:
+    """A group's own copy of a method, to adapt (order, durations, texts)."""
+    _require(permissions.can_plan_sessions(actor, group))
+    if method.group_id not in (None, group.pk):
+        raise Method.DoesNotExist
+    copy = Method.objects.create(
+        name=_clean(name or _("%(method)s (our version)") % {"method": method.name}, max_length=120),
+        description=method.description,
+        group=group,
+        based_on=method,
+    )
+    MethodPhase.objects.bulk_create(
+        MethodPhase(method=copy, **{field: getattr(phase, field) for field in PHASE_FIELDS})
+        for phase in method.phases.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def method_update(*, actor: User, method: Method, name: str, description: str, phases: list[dict]) -> Method:
+    """Replace a group method's phases with `phases` (dicts of PHASE_FIELDS but position, in order)."""
+    if method.group_id is None:
+        raise PermissionDenied  # the shipped methods change only in the code; copy one to adapt it
+    _require(permissions.can_plan_sessions(actor, method.group))
+    if not phases:
+        raise ValidationError(_("A method needs at least one phase."), code="no_phases")
+    method.name = _clean(name, max_length=120)
+    method.description = _clean(description, max_length=2000, allow_empty=True)
+    method.save(update_fields=["name", "description"])
+    method.phases.all().delete()
+    MethodPhase.objects.bulk_create(
+        MethodPhase(
+            method=method,
+            position=position,
+            name=_clean(phase["name"], max_length=120),
+            purpose=_clean(phase.get("purpose", ""), max_length=2000, allow_empty=True),
+            minutes=max(1, min(int(phase["minutes"]), 240)),
+            speakers=phase["speakers"],
+            collects=phase["collects"],
+        )
+        for position, phase in enumerate(phases)
+    )
+    return method
+
+
+# Planning --------------------------------------------------------------------------------------
+
+
+def _member(group: IntervisionGroup, person: User | None, *, label: str) -> None:
+    if person is not None and not GroupMembership.objects.filter(group=group, person=person).exists():
+        raise ValidationError(_("%(role)s must be a member of the group.") % {"role": label}, code="not_a_member")
+
+
+@transaction.atomic
+def session_plan(
+    *,
+    actor: User,
+    group: IntervisionGroup,
+    method: Method,
+    title: str,
+    planned_for,
+    presenter: User,
+    timekeeper: User | None = None,
+    meeting=None,
+) -> Session:
+    _require(permissions.can_plan_sessions(actor, group))
+    if method.group_id not in (None, group.pk):
+        raise ValidationError(_("Choose one of the group's methods."), code="method")
+    _member(group, presenter, label=_("The case presenter"))
+    _member(group, timekeeper, label=_("The timekeeper"))
+    if meeting is not None and meeting.group_id != group.pk:
+        raise ValidationError(_("Choose a meeting of this group."), code="meeting")
+    session = Session.objects.create(
+        group=group,
+        method=method,
+        title=_clean(title, max_length=150),
+        planned_for=planned_for,
+        facilitator=actor,
+        presenter=presenter,
+        timekeeper=timekeeper,
+        meeting=meeting,
+        created_by=actor,
+    )
+    SessionPhase.objects.bulk_create(
+        SessionPhase(session=session, **{field: getattr(phase, field) for field in PHASE_FIELDS})
+        for phase in method.phases.all()
+    )
+    return session
+
+
+@transaction.atomic
+def session_case_save(*, actor: User, session: Session, text: str, confirmed: bool = False) -> Session:
+    """The presenter's case intake: a draft only they and the facilitators read until the start."""
+    session = _lock(session)
+    access = _access(actor, session)
+    _require(access.can_write_case)
+    text = _clean(text, max_length=CASE_MAX_LENGTH, allow_empty=True)
+    _identifiers_check(text, confirmed=confirmed)
+    session.case_text = text
+    session.case_updated_at = timezone.now()
+    _next_rev(session, fields=["case_text", "case_updated_at"])
+    _announce_on_commit(session)
+    return session
+
+
+# Running ---------------------------------------------------------------------------------------
+
+
+def _phases(session: Session) -> list[SessionPhase]:
+    return list(session.phases.all())
+
+
+def _close_phase(session: Session, now) -> None:
+    """Add the time spent in the current phase since it (re)started to its `seconds_used`."""
+    phase = session.current_phase
+    if phase is None or session.status != Session.Status.LIVE or phase.started_at is None:
+        return
+    spent = max(0, int((now - phase.started_at).total_seconds()))
+    SessionPhase.objects.filter(pk=phase.pk).update(seconds_used=phase.seconds_used + spent, started_at=None)
+
+
+def _enter(session: Session, phase: SessionPhase, now) -> None:
+    """Make `phase` the current one, with its whole time (the group starts it again from the top)."""
+    phase.started_at = now
+    phase.save(update_fields=["started_at"])
+    session.current_phase = phase
+    session.phase_ends_at = now + timedelta(minutes=phase.minutes + phase.extended_minutes)
+    session.paused_left = None
+    session.status = Session.Status.LIVE
+
+
+def _control(actor: User, session: Session) -> Session:
+    session = _lock(session)
+    _require(_access(actor, session).can_control)
+    return session
+
+
+@transaction.atomic
+def session_start(*, actor: User, session: Session) -> Session:
+    session = _control(actor, session)
+    if session.status != Session.Status.PLANNED:
+        raise ValidationError(_("The session has already started."), code="started")
+    phases = _phases(session)
+    if not phases:
+        raise ValidationError(_("The session has no phases."), code="no_phases")
+    now = timezone.now()
+    session.started_at = now
+    _enter(session, phases[0], now)
+    _next_rev(session, fields=["status", "started_at", "current_phase", "phase_ends_at", "paused_left"])
+    _announce_on_commit(session, phase=phases[0].pk)
+    _tell_the_group(session, actor)
+    return session
+
+
+def _tell_the_group(session: Session, actor: User) -> None:
+    """In-app only, and only that it starts: no case content in any notification (docs/privacy.md)."""
+    members = User.objects.filter(group_memberships__group_id=session.group_id, is_active=True).exclude(pk=actor.pk)
+    text = _("A session of %(group)s starts.") % {"group": session.group.name}
+    notifications_create([(person, text, session.get_absolute_url()) for person in members])
+
+
+@transaction.atomic
+def session_move(*, actor: User, session: Session, to: str) -> Session:
+    """`to`: "next" or "back". Moving past the last phase ends the session."""
+    session = _control(actor, session)
+    if not session.is_running:
+        raise ValidationError(_("The session is not running."), code="not_running")
+    phases = _phases(session)
+    index = next(i for i, phase in enumerate(phases) if phase.pk == session.current_phase_id)
+    target = index + (1 if to == "next" else -1)
+    if target < 0:
+        raise ValidationError(_("This is the first phase."), code="first_phase")
+    now = timezone.now()
+    _close_phase(session, now)
+    if target >= len(phases):
+        return _end(session, now)
+    _enter(session, phases[target], now)
+    _next_rev(session, fields=["status", "current_phase", "phase_ends_at", "paused_left"])
+    _announce_on_commit(session, phase=phases[target].pk)
+    return session
+
+
+def _end(session: Session, now) -> Session:
+    session.status = Session.Status.ENDED
+    session.ended_at = now
+    session.current_phase = None
+    session.phase_ends_at = None
+    session.paused_left = None
+    _next_rev(session, fields=["status", "ended_at", "current_phase", "phase_ends_at", "paused_left"])
+    _announce_on_commit(session, ended=True)
+    return session
+
+
+@transaction.atomic
+def session_end(*, actor: User, session: Session) -> Session:
+    session = _control(actor, session)
+    now = timezone.now()
+    _close_phase(session, now)
+    return _end(session, now)
+
+
+def _keep_time(actor: User, session: Session) -> Session:
+    session = _lock(session)
+    access = _access(actor, session)
+    _require(access.can_keep_time)
+    return session
+
+
+@transaction.atomic
+def session_pause(*, actor: User, session: Session) -> Session:
+    session = _keep_time(actor, session)
+    if session.status != Session.Status.LIVE:
+        raise ValidationError(_("The session is not running."), code="not_running")
+    now = timezone.now()
+    _close_phase(session, now)
+    session.paused_left = max(0, int((session.phase_ends_at - now).total_seconds()))
+    session.phase_ends_at = None
+    session.status = Session.Status.PAUSED
+    _next_rev(session, fields=["status", "phase_ends_at", "paused_left"])
+    _announce_on_commit(session)
+    return session
+
+
+@transaction.atomic
+def session_resume(*, actor: User, session: Session) -> Session:
+    session = _keep_time(actor, session)
+    if session.status != Session.Status.PAUSED:
+        raise ValidationError(_("The session is not paused."), code="not_paused")
+    now = timezone.now()
+    SessionPhase.objects.filter(pk=session.current_phase_id).update(started_at=now)
+    session.phase_ends_at = now + timedelta(seconds=session.paused_left or 0)
+    session.paused_left = None
+    session.status = Session.Status.LIVE
+    _next_rev(session, fields=["status", "phase_ends_at", "paused_left"])
+    _announce_on_commit(session)
+    return session
+
+
+@transaction.atomic
+def session_extend(*, actor: User, session: Session, minutes: int) -> Session:
+    session = _keep_time(actor, session)
+    if not session.is_running:
+        raise ValidationError(_("The session is not running."), code="not_running")
+    if not 1 <= minutes <= EXTEND_MAX_MINUTES:
+        raise ValidationError(
+            _("Extend by 1 to %(max)s minutes.") % {"max": EXTEND_MAX_MINUTES}, code="invalid_minutes"
+        )
+    SessionPhase.objects.filter(pk=session.current_phase_id).update(
+        extended_minutes=session.current_phase.extended_minutes + minutes
+    )
+    if session.status == Session.Status.LIVE:
+        session.phase_ends_at += timedelta(minutes=minutes)
+    else:
+        session.paused_left = (session.paused_left or 0) + minutes * 60
+    _next_rev(session, fields=["phase_ends_at", "paused_left"])
+    _announce_on_commit(session)
+    return session
+
+
+@transaction.atomic
+def questions_reveal(*, actor: User, session: Session) -> Session:
+    session = _control(actor, session)
+    phase = session.current_phase
+    if phase is None or phase.collects != Collects.QUESTIONS:
+        raise ValidationError(_("This phase collects no questions."), code="no_questions")
+    if phase.revealed_at is None:
+        phase.revealed_at = timezone.now()
+        phase.save(update_fields=["revealed_at"])
+        # Every question of the phase becomes readable by all: each takes the new rev, so a sync
+        # after an older rev brings them.
+        _next_rev(session)
+        Contribution.objects.filter(phase=phase).update(rev=session.last_rev)
+        _announce_on_commit(session, revealed=phase.pk)
+    return session
+
+
+# Contributions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contribution_add(
+    *, actor: User, session: Session, text: str, client_id: str, confirmed: bool = False
+) -> Contribution:
+    """A question, note, advice card or reflection in the current phase, by its rules."""
+    if not client_id or len(client_id) > CLIENT_ID_MAX_LENGTH:
+        raise ValidationError(_("The form is incomplete; reload the page."), code="invalid_client_id")
+    session = _lock(session)
+    access = _access(actor, session)
+    existing = Contribution.objects.filter(session=session, author=actor, client_id=client_id).first()
+    if existing is not None:
+        return existing  # the same contribution sent again (a retry): stored once
+    if session.status == Session.Status.PAUSED:
+        raise ValidationError(_("The session is paused; your text is kept."), code="paused")
+    if session.status != Session.Status.LIVE or session.current_phase is None:
+        raise ValidationError(_("The session is not running."), code="not_running")
+    phase = session.current_phase
+    if phase.collects == Collects.ACTIONS:
+        raise ValidationError(_("Add action points with who, what and by when."), code="use_action_points")
+    if not access.may_contribute_in(phase):
+        raise ValidationError(_("You cannot write in this phase."), code="not_in_this_phase")
+    text = _clean(text, max_length=TEXT_MAX_LENGTH)
+    _identifiers_check(text, confirmed=confirmed)
+    _next_rev(session, new_seq=True)
+    contribution = Contribution.objects.create(
+        session=session,
+        phase=phase,
+        kind=phase.collects,
+        author=actor,
+        text=text,
+        seq=session.last_seq,
+        rev=session.last_rev,
+        client_id=client_id,
+    )
+    _announce_on_commit(session)
+    return contribution
+
+
+@transaction.atomic
+def advice_take(*, actor: User, contribution: Contribution, taken: bool) -> Contribution:
+    session = _lock(contribution.session)
+    access = _access(actor, session)
+    _require(access.is_presenter and session.status != Session.Status.ENDED)
+    contribution = Contribution.objects.get(pk=contribution.pk, session=session)
+    if contribution.kind != Collects.ADVICE:
+        raise ValidationError(_("Only advice can be taken."), code="not_advice")
+    _next_rev(session)
+    contribution.taken = taken
+    contribution.rev = session.last_rev
+    contribution.save(update_fields=["taken", "rev"])
+    _announce_on_commit(session)
+    return contribution
+
+
+@transaction.atomic
+def action_point_add(
+    *, actor: User, session: Session, who: str, what: str, due=None, confirmed: bool = False
+) -> ActionPoint:
+    """In a phase that collects action points, by anyone of the group; after the session, by a
+    facilitator."""
+    session = _lock(session)
+    access = _access(actor, session)
+    phase = session.current_phase
+    during = session.status == Session.Status.LIVE and phase is not None and phase.collects == Collects.ACTIONS
+    _require(during or (session.status == Session.Status.ENDED and access.is_facilitator))
+    who = _clean(who, max_length=120)
+    what = _clean(what, max_length=500)
+    # "Who" names a colleague of the group (whose names the group knows); "what" may name the family.
+    _identifiers_check(what, confirmed=confirmed)
+    _next_rev(session)
+    point = ActionPoint.objects.create(
+        session=session, who=who, what=what, due=due, created_by=actor, rev=session.last_rev
+    )
+    _announce_on_commit(session)
+    return point
+
+
+@transaction.atomic
+def action_point_follow_up(
+    *, actor: User, point: ActionPoint, done: bool, note: str = "", in_session: Session | None = None
+) -> ActionPoint:
+    """ "Hoe is het verder gegaan?": a member of the group says how an action point went, in the
+    group's next session (or on the record's page)."""
+    session = _lock(point.session)
+    _access(actor, session)
+    if in_session is not None and in_session.group_id != session.group_id:
+        raise PermissionDenied
+    note = _clean(note, max_length=TEXT_MAX_LENGTH, allow_empty=True)
+    point = ActionPoint.objects.get(pk=point.pk)
+    point.done_at = timezone.now() if done else None
+    point.follow_up = note
+    point.followed_up_in = in_session
+    _next_rev(session)
+    point.rev = session.last_rev
+    point.save(update_fields=["done_at", "follow_up", "followed_up_in", "rev"])
+    _announce_on_commit(session)
+    if in_session is not None and in_session.pk != session.pk:
+        follow = _lock(in_session)
+        _next_rev(follow)
+        _announce_on_commit(follow)
+    return point
+
+
+# Retention -------------------------------------------------------------------------------------
+
+
+def retention_months(group: IntervisionGroup) -> int:
+    settings_ = GroupSessionSettings.objects.filter(group=group).first()
+    return settings_.retention_months if settings_ else GroupSessionSettings._meta.get_field("retention_months").default
+
+
+def sessions_retention_apply(*, now=None) -> int:
+    """The scheduled job: remove the case text and the contributions' texts of sessions that ended
+    longer ago than their group's retention period; the record keeps its method, phases with
+    durations, dates and action points. Returns how many sessions were emptied."""
+    now = now or timezone.now()
+    emptied = 0
+    ended = Session.objects.filter(status=Session.Status.ENDED, content_removed_at__isnull=True).select_related("group")
+    for session in ended.iterator():
+        if session.ended_at > now - timedelta(days=30 * retention_months(session.group)):
+            continue
+        with transaction.atomic():
+            session = _lock(session)
+            Contribution.objects.filter(session=session).update(text="")
+            session.case_text = ""
+            session.content_removed_at = now
+            _next_rev(session, fields=["case_text", "content_removed_at"])
+            _announce_on_commit(session)
+        emptied += 1
+    return emptied
