@@ -12,9 +12,13 @@ class IntervisionConfig(AppConfig):
     verbose_name = _("Intervision sessions")
 
     def ready(self):
-        from . import methods
+        from samenhuis.scheduler import job_register
+
+        from . import methods, services
 
         post_migrate.connect(methods.ensure_after_migrate, sender=self, dispatch_uid="intervision-methods")
+        # Case texts leave after the group's retention period (docs/privacy.md); checked every hour.
+        job_register("session_retention", lambda: services.sessions_retention_apply(), interval=3600)
 
     def serving(self):
         """Called by samenhuis/asgi.py once the process serves: the identifier check's tables load in
