@@ -154,6 +154,8 @@ class Participant:
                         self.ack_latencies.append(now - sent)
                 elif kind == "error":
                     self.errors[frame["code"]] = self.errors.get(frame["code"], 0) + 1
+                    if os.environ.get("BENCH_DEBUG"):
+                        print(frame)
         except websockets.ConnectionClosed:
             pass
 

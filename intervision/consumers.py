@@ -14,11 +14,11 @@ from django.db.models import Q
 
 from community import permissions as community_permissions
 from community.models import User
-from realtime.consumers import WRITE_LOCK_WAIT_SECONDS, StreamConsumer, in_worker
+from realtime.consumers import WRITE_LOCK_WAIT_SECONDS, StreamConsumer
 from realtime.frames import FrameError, int_field, str_field
 from samenhuis.refusals import lock_wait_at_most
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .models import TEXT_MAX_LENGTH, ActionPoint, Collects, Contribution, Session
 
 CONTROLS = {
@@ -33,40 +33,6 @@ CONTROLS = {
     "reveal": lambda actor, session, frame: services.questions_reveal(actor=actor, session=session),
     "end": lambda actor, session, frame: services.session_end(actor=actor, session=session),
 }
-
-
-def _epoch(value) -> float | None:
-    return value.timestamp() if value else None
-
-
-def session_state(session: Session, access: permissions.SessionAccess) -> dict:
-    """Where the session is, as this reader may know it (one query for the phases)."""
-    phases = list(session.phases.all())
-    current = next((phase for phase in phases if phase.pk == session.current_phase_id), None)
-    return {
-        "status": session.status,
-        "rev": session.last_rev,
-        "server_time": time.time(),
-        "phases": [{"id": phase.pk, "name": phase.name, "minutes": phase.minutes} for phase in phases],
-        "phase": current
-        and {
-            "id": current.pk,
-            "name": current.name,
-            "purpose": current.purpose,
-            "speakers": current.speakers,
-            "collects": current.collects,
-            "revealed": current.revealed_at is not None,
-            "ends_at": _epoch(session.phase_ends_at),
-            "paused_left": session.paused_left,
-        },
-        "can": {
-            "control": access.can_control,
-            "keep_time": access.can_keep_time,
-            "contribute": bool(current) and session.status == Session.Status.LIVE and access.may_contribute_in(current),
-            "read_case": access.can_read_case,
-        },
-        "case": session.case_text if access.can_read_case else None,
-    }
 
 
 class SessionConsumer(StreamConsumer):
@@ -105,7 +71,7 @@ class SessionConsumer(StreamConsumer):
         return self.session
 
     def join(self) -> dict:
-        return {"type": "hello", "state": session_state(self.fresh(), self.access)}
+        return {"type": "hello", "state": selectors.session_state(self.fresh(), self.access)}
 
     # Client frames ----------------------------------------------------------------------------
 
@@ -138,7 +104,7 @@ class SessionConsumer(StreamConsumer):
         names = dict(User.objects.filter(pk__in=named).values_list("pk", "profile__display_name"))
         points = ActionPoint.objects.filter(session=session, rev__gt=after).order_by("rev")
         return {
-            "state": session_state(session, self.access),
+            "state": selectors.session_state(session, self.access),
             "contributions": [
                 {
                     "seq": item.seq,
@@ -240,7 +206,7 @@ class SessionConsumer(StreamConsumer):
         if await self.behind(event) or not await self.recheck_due():
             return
         content = {"type": "changed", "rev": event["rev"]}
-        if "phase" in event or event.get("ended") or "revealed" in event:
-            # A phase, status or reveal: the state itself, so the change shows without a round trip.
-            content["state"] = await in_worker(lambda: session_state(self.fresh(), self.access))()
+        if "state" in event:
+            # A phase, clock or status change: the state itself, so it shows without a round trip.
+            content["state"] = selectors.reader_state(event["state"], self.access, self.session)
         await self.send_json(content)

@@ -25,7 +25,7 @@ from community.models import GroupMembership, IntervisionGroup, User
 from community.services.notifications import notifications_create
 from realtime.sockets import group_send_now
 
-from . import permissions
+from . import permissions, selectors
 from .models import (
     CASE_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -89,16 +89,25 @@ def _clean(text: str, *, max_length: int, allow_empty: bool = False) -> str:
 # Announcing ------------------------------------------------------------------------------------
 
 
-def _announce_on_commit(session: Session, **event) -> None:
+def _announce_on_commit(session: Session, *, state: bool = False, **event) -> None:
     """Every socket of the session hears that it changed (and how far: `rev`); what changed it reads
-    itself, as the reader it is (blind questions differ per reader)."""
+    itself, as the reader it is (blind questions differ per reader). A change of phase, clock or
+    status carries the session's `state` (`selectors.common_state`, one query here instead of
+    several per socket), so everyone sees it at once."""
     group = session.channel_group
     payload = {"type": "session.changed", "rev": session.last_rev, **event}
+    if state:
+        payload["state"] = selectors.common_state(session, list(session.phases.all()))
     transaction.on_commit(lambda: group_send_now(group, {**payload, "announced_at": time.time()}))
 
 
 def _lock(session: Session) -> Session:
-    return Session.objects.select_for_update(of=("self",)).select_related("group", "current_phase").get(pk=session.pk)
+    """Lock the session row, then read it with its group and current phase. Two statements on
+    purpose: a locking read that joins the current phase, and waited for a change of phase, would
+    see the new row joined to the old phase (PostgreSQL re-checks only the locked row), i.e. no
+    current phase at all: bench/session.py found contributions refused as "not running" so."""
+    Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True).get()
+    return Session.objects.select_related("group", "current_phase").get(pk=session.pk)
 
 
 def _next_rev(session: Session, *, new_seq: bool = False, fields=()) -> None:
@@ -276,7 +285,7 @@ def session_start(*, actor: User, session: Session) -> Session:
     session.started_at = now
     _enter(session, phases[0], now)
     _next_rev(session, fields=["status", "started_at", "current_phase", "phase_ends_at", "paused_left"])
-    _announce_on_commit(session, phase=phases[0].pk)
+    _announce_on_commit(session, state=True)
     _tell_the_group(session, actor)
     return session
 
@@ -305,7 +314,7 @@ def session_move(*, actor: User, session: Session, to: str) -> Session:
         return _end(session, now)
     _enter(session, phases[target], now)
     _next_rev(session, fields=["status", "current_phase", "phase_ends_at", "paused_left"])
-    _announce_on_commit(session, phase=phases[target].pk)
+    _announce_on_commit(session, state=True)
     return session
 
 
@@ -316,7 +325,7 @@ def _end(session: Session, now) -> Session:
     session.phase_ends_at = None
     session.paused_left = None
     _next_rev(session, fields=["status", "ended_at", "current_phase", "phase_ends_at", "paused_left"])
-    _announce_on_commit(session, ended=True)
+    _announce_on_commit(session, state=True)
     return session
 
 
@@ -346,7 +355,7 @@ def session_pause(*, actor: User, session: Session) -> Session:
     session.phase_ends_at = None
     session.status = Session.Status.PAUSED
     _next_rev(session, fields=["status", "phase_ends_at", "paused_left"])
-    _announce_on_commit(session)
+    _announce_on_commit(session, state=True)
     return session
 
 
@@ -361,7 +370,7 @@ def session_resume(*, actor: User, session: Session) -> Session:
     session.paused_left = None
     session.status = Session.Status.LIVE
     _next_rev(session, fields=["status", "phase_ends_at", "paused_left"])
-    _announce_on_commit(session)
+    _announce_on_commit(session, state=True)
     return session
 
 
@@ -382,7 +391,7 @@ def session_extend(*, actor: User, session: Session, minutes: int) -> Session:
     else:
         session.paused_left = (session.paused_left or 0) + minutes * 60
     _next_rev(session, fields=["phase_ends_at", "paused_left"])
-    _announce_on_commit(session)
+    _announce_on_commit(session, state=True)
     return session
 
 
@@ -399,7 +408,7 @@ def questions_reveal(*, actor: User, session: Session) -> Session:
         # after an older rev brings them.
         _next_rev(session)
         Contribution.objects.filter(phase=phase).update(rev=session.last_rev)
-        _announce_on_commit(session, revealed=phase.pk)
+        _announce_on_commit(session, state=True)
     return session
 
 
