@@ -64,6 +64,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def identifiers_confirmed(text: str, *, confirmed: bool) -> None:
+    """Raise `IdentifiersFound` when `text` names likely identifiers and the writer did not confirm."""
+    _identifiers_check(text, confirmed=confirmed)
+
+
 def _identifiers_check(text: str, *, confirmed: bool) -> None:
     if confirmed or not text:
         return

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sessies/<int:pk>/", views.session_detail, name="session"),
     path("sessies/<int:pk>/casus/", views.session_case, name="session_case"),
     path("sessies/<int:pk>/verslag/", views.session_record, name="session_record"),
+    path("sessies/<int:pk>/praktijk/", views.session_practice, name="session_practice"),
     path("sessies/<int:pk>/sturen/", views.session_control, name="session_control"),
     path("sessies/<int:pk>/bijdragen/", views.session_contribute, name="session_contribute"),
     path("sessies/<int:pk>/actiepunten/", views.session_action_point, name="session_action_point"),

@@ -26,6 +26,9 @@ from django.utils.translation import gettext as _
 from community import permissions as community_permissions
 from community.models import IntervisionGroup, User
 from events.models import GroupMeeting
+from knowledge import review
+from knowledge.forms.submission import PracticeSubmissionForm
+from knowledge.services import practice_submit
 from samenhuis.refusals import kept_from_form, kept_from_post, refusal_response
 
 from . import permissions, services
@@ -546,5 +549,49 @@ def session_record(request, session, access):
             "advice_taken": [c for c in contributions if c.kind == Collects.ADVICE and c.taken],
             "reflections": [c for c in contributions if c.kind == Collects.REFLECTION],
             "action_points": list(session.action_points.select_related("followed_up_in")),
+            "can_write_practice": access.is_facilitator,
         },
+    )
+
+
+# Insight to practice ---------------------------------------------------------------------------
+
+
+@session_view(methods=("GET", "POST"))
+def session_practice(request, session, access):
+    """The facilitator turns what the group learned into a draft good practice, written anew: the
+    form starts empty (nothing of the case is copied), the texts are checked for identifiers, and
+    the practice goes through the same review as any other (knowledge.services.practice_submit)."""
+    if not access.is_facilitator or session.status != Session.Status.ENDED:
+        return _forbidden(request, session.group, _("The facilitator writes a practice after the session has ended."))
+    if not review.can_submit_practice(request.user):
+        return _forbidden(
+            request, session.group, _("To share a practice, link yourself to your Huis van het Kind first.")
+        )
+    form = PracticeSubmissionForm(request.POST or None, request.FILES or None, user=request.user)
+    confirmed = request.POST.get("confirm_identifiers") == "1"
+    status = 200
+    flagged = None
+    if request.method == "POST" and form.is_valid():
+        data = form.practice_data()
+        text = "\n".join((data.title, data.summary, data.context, data.approach, data.results, data.lessons))
+        try:
+            services.identifiers_confirmed(text, confirmed=confirmed)
+            page = practice_submit(user=request.user, data=data, attachments=form.cleaned_data["attachments"])
+        except services.IdentifiersFound as error:
+            flagged, status = error.messages[0], 400
+        except PermissionDenied:
+            return _forbidden(request, session.group, _("You cannot share a practice for this Huis van het Kind."))
+        else:
+            messages.success(
+                request, _("Thank you! “%(title)s” is now with the editors for review.") % {"title": page.title}
+            )
+            return redirect("knowledge:my_submissions")
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "intervision/session_practice.html",
+        {"session": session, "form": form, "flagged": flagged},
+        status=status,
     )

@@ -104,7 +104,7 @@ def test_the_worker_process_indexes_what_the_site_queues_and_stops_on_sigterm(wo
         "DJANGO_SETTINGS_MODULE": "samenhuis.settings.test",
         "DATABASE_URL": database_url_for_tests(),
     }
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [sys.executable, "manage.py", "search_worker", "--poll", "0.05"],
         cwd=ROOT,
         env=env,
