@@ -505,8 +505,19 @@ def action_point_follow_up(
     group's next session (or on the record's page)."""
     session = _lock(point.session)
     _access(actor, session)
-    if in_session is not None and in_session.group_id != session.group_id:
-        raise PermissionDenied
+    if in_session is not None:
+        if in_session.group_id != session.group_id:
+            raise PermissionDenied
+        # The follow-up round of a later session of the group looks back at an ended one.
+        if (
+            in_session.pk == session.pk
+            or session.status != Session.Status.ENDED
+            or in_session.status == Session.Status.ENDED
+        ):
+            raise ValidationError(
+                _("Follow up action points of an earlier, ended session in a session that is not over."),
+                code="not_a_follow_up",
+            )
     note = _clean(note, max_length=TEXT_MAX_LENGTH, allow_empty=True)
     point = ActionPoint.objects.get(pk=point.pk)
     point.done_at = timezone.now() if done else None

@@ -324,6 +324,9 @@ def test_action_points_are_agreed_in_their_phase_and_followed_up_at_the_next_ses
         planned_for=timezone.now() + timedelta(days=28),
         presenter=circle.anna,
     )
+    with pytest.raises(ValidationError) as refused:  # a session does not follow itself up
+        services.action_point_follow_up(actor=circle.presenter, point=point, done=True, in_session=circle.session)
+    assert refused.value.code == "not_a_follow_up"
     services.action_point_follow_up(
         actor=circle.presenter, point=point, done=True, note="Het huisbezoek liep goed.", in_session=next_session
     )
