@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from community import permissions as community_permissions
 from community.models import IntervisionGroup, User
@@ -33,6 +34,7 @@ from samenhuis.refusals import kept_from_form, kept_from_post, refusal_response
 
 from . import permissions, services
 from .forms import (
+    CONFIRM_LABEL,
     ActionPointForm,
     AdviceTakeForm,
     CaseForm,
@@ -43,7 +45,8 @@ from .forms import (
     PhaseFormSet,
     SessionPlanForm,
 )
-from .models import ActionPoint, Collects, Contribution, Method, Session
+from .identifiers import KIND_LABELS
+from .models import ActionPoint, Collects, Contribution, Method, Session, Speakers
 
 EXTEND_MINUTES = 5
 SECRET = IntervisionGroup.Visibility.SECRET
@@ -341,6 +344,7 @@ def _session_page(request, session, access, *, forms=None, status=200):
         "follow_up": [
             (point, forms.get(("follow_up", point.pk)) or FollowUpForm.for_point(point)) for point in follow_up
         ],
+        "session_strings": _client_strings(),
     }
     if may_write and current.collects == Collects.ACTIONS:
         context["action_point_form"] = forms.get("action_point") or ActionPointForm()
@@ -369,6 +373,67 @@ def _control_actions(session: Session, access) -> list[str]:
 @session_view()
 def session_detail(request, session, access):
     return _session_page(request, session, access)
+
+
+def _client_strings() -> dict:
+    """The words static/js/session.js shows, in the page's language (docs/intervision.md, "The
+    browser client")."""
+    blind = (
+        "%(counter)s question collected; the facilitator shows them together.",
+        "%(counter)s questions collected; the facilitator shows them together.",
+    )
+    return {
+        "status": {value: str(label) for value, label in Session.Status.choices},
+        "speakers": {value: str(label) for value, label in Speakers.choices},
+        "kinds": {kind: str(label) for kind, label in KIND_LABELS.items()},
+        "finding": _("%(label)s “%(text)s”"),
+        "controls": {
+            "start": _("Start the session"),
+            "back": _("Previous phase"),
+            "next": _("Next phase"),
+            "pause": _("Pause"),
+            "resume": _("Resume"),
+            "extend": _("Extend by %(minutes)s minutes") % {"minutes": EXTEND_MINUTES},
+            "reveal": _("Reveal the questions"),
+            "end": _("End the session"),
+        },
+        "run": _("Run the session"),
+        "keep_time": _("Keep time"),
+        "now": _("Now: %(name)s"),
+        "now_tag": _("now"),
+        "who_may": _("Who may contribute"),
+        "nobody_writes": _("nobody writes; the group talks"),
+        "not_started": _("The session has not started yet."),
+        "ends_at": _("Ends at %(end)s, %(left)s left."),
+        "time_up": _("Time is up: the phase was to end at %(end)s."),
+        "paused_left": _("Paused, %(left)s left."),
+        "new_phase": _("New phase: %(name)s."),
+        "announce": {
+            "live": _("The session is running."),
+            "paused": _("The session is paused."),
+            "ended": _("The session has ended."),
+        },
+        "contributions": _("Contributions"),
+        "your_contribution": _("Your contribution"),
+        "add": _("Add"),
+        "participant": _("Participant"),
+        "taken": _("taken"),
+        "take": _("Take this advice"),
+        "untake": _("Untake"),
+        "blind_one": ngettext(*blind, 1),
+        "blind_other": ngettext(*blind, 2),
+        "action_points": _("Action points"),
+        "who": _("Who"),
+        "what": _("What"),
+        "due": _("By when (optional)"),
+        "add_point": _("Add the action point"),
+        "by": _("by %(due)s"),
+        "confirm": str(CONFIRM_LABEL),
+        "sending": _("Sending…"),
+        "record": _("The record of the session"),
+        "reconnecting": _("Connection lost; reconnecting. What you missed will appear."),
+        "closed": _("You can no longer follow this session live. Reload the page."),
+    }
 
 
 @session_view(methods=("POST",))
