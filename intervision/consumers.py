@@ -7,6 +7,7 @@ change is announced with the session's new `rev`; a phase or status change carri
 with `sync` after the last `rev` it saw, as the reader it is (blind questions differ per reader).
 """
 
+import datetime
 import time
 
 from django.contrib.auth.models import AnonymousUser
@@ -23,14 +24,20 @@ from .models import TEXT_MAX_LENGTH, ActionPoint, Collects, Contribution, Sessio
 
 CONTROLS = {
     "start": lambda actor, session, frame: services.session_start(actor=actor, session=session),
-    "next": lambda actor, session, frame: services.session_move(actor=actor, session=session, to="next"),
-    "back": lambda actor, session, frame: services.session_move(actor=actor, session=session, to="back"),
+    "next": lambda actor, session, frame: services.session_move(
+        actor=actor, session=session, to="next", expected_phase=frame.get("phase")
+    ),
+    "back": lambda actor, session, frame: services.session_move(
+        actor=actor, session=session, to="back", expected_phase=frame.get("phase")
+    ),
     "pause": lambda actor, session, frame: services.session_pause(actor=actor, session=session),
     "resume": lambda actor, session, frame: services.session_resume(actor=actor, session=session),
     "extend": lambda actor, session, frame: services.session_extend(
         actor=actor, session=session, minutes=frame["minutes"]
     ),
-    "reveal": lambda actor, session, frame: services.questions_reveal(actor=actor, session=session),
+    "reveal": lambda actor, session, frame: services.questions_reveal(
+        actor=actor, session=session, expected_phase=frame.get("phase")
+    ),
     "end": lambda actor, session, frame: services.session_end(actor=actor, session=session),
 }
 
@@ -107,6 +114,7 @@ class SessionConsumer(StreamConsumer):
             "state": selectors.session_state(session, self.access),
             "contributions": [
                 {
+                    "id": item.pk,
                     "seq": item.seq,
                     "rev": item.rev,
                     "phase": item.phase_id,
@@ -154,6 +162,7 @@ class SessionConsumer(StreamConsumer):
             raise FrameError("invalid_field", f"'action' must be one of {', '.join(CONTROLS)}.", field="action")
         if action == "extend":
             int_field(frame, "minutes", minimum=1)
+        int_field(frame, "phase", required=False, minimum=1)  # the phase the person saw (next, back, reveal)
         done = await self.call(frame, lambda access: CONTROLS[action](access.user, self.session, frame) and True)
         if done is not None:
             await self.answer(frame, {"type": "done", "request": "control", "action": action})
@@ -172,17 +181,31 @@ class SessionConsumer(StreamConsumer):
     async def frame_action_point(self, frame):
         who = str_field(frame, "who", max_length=120)
         what = str_field(frame, "what", max_length=500)
+        due = self.date(frame, "due")
         confirmed = self.flag(frame, "confirm")
 
         def add(access):
             point = services.action_point_add(
-                actor=access.user, session=self.session, who=who, what=what, confirmed=confirmed
+                actor=access.user, session=self.session, who=who, what=what, due=due, confirmed=confirmed
             )
             return point.pk
 
         point_id = await self.call(frame, add)
         if point_id is not None:
             await self.answer(frame, {"type": "done", "request": "action_point", "id": point_id})
+
+    @staticmethod
+    def date(frame: dict, name: str):
+        """An optional date as "YYYY-MM-DD"."""
+        value = frame.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise FrameError("invalid_field", f"'{name}' must be a date as YYYY-MM-DD.", field=name)
 
     @staticmethod
     def flag(frame: dict, name: str, *, default: bool = False) -> bool:

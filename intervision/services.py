@@ -231,14 +231,19 @@ def session_plan(
     return session
 
 
-@transaction.atomic
 def session_case_save(*, actor: User, session: Session, text: str, confirmed: bool = False) -> Session:
-    """The presenter's case intake: a draft only they and the facilitators read until the start."""
+    """The presenter's case intake: a draft only they and the facilitators read until the start.
+    Checked for identifiers before the lock (see `contribution_add`)."""
+    _identifiers_check(_clean(text, max_length=CASE_MAX_LENGTH, allow_empty=True), confirmed=confirmed)
+    return _session_case_save(actor=actor, session=session, text=text)
+
+
+@transaction.atomic
+def _session_case_save(*, actor: User, session: Session, text: str) -> Session:
     session = _lock(session)
     access = _access(actor, session)
     _require(access.can_write_case)
     text = _clean(text, max_length=CASE_MAX_LENGTH, allow_empty=True)
-    _identifiers_check(text, confirmed=confirmed)
     session.case_text = text
     session.case_updated_at = timezone.now()
     _next_rev(session, fields=["case_text", "case_updated_at"])
@@ -302,10 +307,18 @@ def _tell_the_group(session: Session, actor: User) -> None:
     notifications_create([(person, text, session.get_absolute_url()) for person in members])
 
 
+def _moved_on(session: Session, expected_phase: int | None) -> None:
+    """A control meant for the phase the person saw: refused when the session moved on meanwhile
+    (two facilitators pressing "next" at once move it once)."""
+    if expected_phase is not None and session.current_phase_id != expected_phase:
+        raise ValidationError(_("The session moved on since you loaded the page."), code="moved_on")
+
+
 @transaction.atomic
-def session_move(*, actor: User, session: Session, to: str) -> Session:
+def session_move(*, actor: User, session: Session, to: str, expected_phase: int | None = None) -> Session:
     """`to`: "next" or "back". Moving past the last phase ends the session."""
     session = _control(actor, session)
+    _moved_on(session, expected_phase)
     if not session.is_running:
         raise ValidationError(_("The session is not running."), code="not_running")
     phases = _phases(session)
@@ -401,8 +414,9 @@ def session_extend(*, actor: User, session: Session, minutes: int) -> Session:
 
 
 @transaction.atomic
-def questions_reveal(*, actor: User, session: Session) -> Session:
+def questions_reveal(*, actor: User, session: Session, expected_phase: int | None = None) -> Session:
     session = _control(actor, session)
+    _moved_on(session, expected_phase)
     phase = session.current_phase
     if phase is None or phase.collects != Collects.QUESTIONS:
         raise ValidationError(_("This phase collects no questions."), code="no_questions")
@@ -420,11 +434,18 @@ def questions_reveal(*, actor: User, session: Session) -> Session:
 # Contributions ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def contribution_add(
     *, actor: User, session: Session, text: str, client_id: str, confirmed: bool = False
 ) -> Contribution:
-    """A question, note, advice card or reflection in the current phase, by its rules."""
+    """A question, note, advice card or reflection in the current phase, by its rules. The text is
+    checked for identifiers before the session is locked (outside the transaction: on SQLite a
+    transaction holds the database's write lock, and a process's first check loads deduce's tables)."""
+    _identifiers_check(_clean(text, max_length=TEXT_MAX_LENGTH), confirmed=confirmed)
+    return _contribution_add(actor=actor, session=session, text=text, client_id=client_id)
+
+
+@transaction.atomic
+def _contribution_add(*, actor: User, session: Session, text: str, client_id: str) -> Contribution:
     if not client_id or len(client_id) > CLIENT_ID_MAX_LENGTH:
         raise ValidationError(_("The form is incomplete; reload the page."), code="invalid_client_id")
     session = _lock(session)
@@ -442,7 +463,6 @@ def contribution_add(
     if not access.may_contribute_in(phase):
         raise ValidationError(_("You cannot write in this phase."), code="not_in_this_phase")
     text = _clean(text, max_length=TEXT_MAX_LENGTH)
-    _identifiers_check(text, confirmed=confirmed)
     _next_rev(session, new_seq=True)
     contribution = Contribution.objects.create(
         session=session,
@@ -474,12 +494,18 @@ def advice_take(*, actor: User, contribution: Contribution, taken: bool) -> Cont
     return contribution
 
 
-@transaction.atomic
 def action_point_add(
     *, actor: User, session: Session, who: str, what: str, due=None, confirmed: bool = False
 ) -> ActionPoint:
     """In a phase that collects action points, by anyone of the group; after the session, by a
-    facilitator."""
+    facilitator. "Who" names a colleague of the group (whose names the group knows); "what" may
+    name the family: it is checked, before the lock (see `contribution_add`)."""
+    _identifiers_check(_clean(what, max_length=500), confirmed=confirmed)
+    return _action_point_add(actor=actor, session=session, who=who, what=what, due=due)
+
+
+@transaction.atomic
+def _action_point_add(*, actor: User, session: Session, who: str, what: str, due=None) -> ActionPoint:
     session = _lock(session)
     access = _access(actor, session)
     phase = session.current_phase
@@ -487,8 +513,6 @@ def action_point_add(
     _require(during or (session.status == Session.Status.ENDED and access.is_facilitator))
     who = _clean(who, max_length=120)
     what = _clean(what, max_length=500)
-    # "Who" names a colleague of the group (whose names the group knows); "what" may name the family.
-    _identifiers_check(what, confirmed=confirmed)
     _next_rev(session)
     point = ActionPoint.objects.create(
         session=session, who=who, what=what, due=due, created_by=actor, rev=session.last_rev

@@ -530,16 +530,25 @@ def session_follow_up(request, session, access, point_pk):
 
 
 CONTROLS = {
-    "start": lambda actor, session: services.session_start(actor=actor, session=session),
-    "back": lambda actor, session: services.session_move(actor=actor, session=session, to="back"),
-    "next": lambda actor, session: services.session_move(actor=actor, session=session, to="next"),
-    "pause": lambda actor, session: services.session_pause(actor=actor, session=session),
-    "resume": lambda actor, session: services.session_resume(actor=actor, session=session),
-    "extend": lambda actor, session: services.session_extend(actor=actor, session=session, minutes=EXTEND_MINUTES),
-    "reveal": lambda actor, session: services.questions_reveal(actor=actor, session=session),
-    "end": lambda actor, session: services.session_end(actor=actor, session=session),
+    "start": lambda actor, session, phase: services.session_start(actor=actor, session=session),
+    "back": lambda actor, session, phase: services.session_move(
+        actor=actor, session=session, to="back", expected_phase=phase
+    ),
+    "next": lambda actor, session, phase: services.session_move(
+        actor=actor, session=session, to="next", expected_phase=phase
+    ),
+    "pause": lambda actor, session, phase: services.session_pause(actor=actor, session=session),
+    "resume": lambda actor, session, phase: services.session_resume(actor=actor, session=session),
+    "extend": lambda actor, session, phase: services.session_extend(
+        actor=actor, session=session, minutes=EXTEND_MINUTES
+    ),
+    "reveal": lambda actor, session, phase: services.questions_reveal(
+        actor=actor, session=session, expected_phase=phase
+    ),
+    "end": lambda actor, session, phase: services.session_end(actor=actor, session=session),
 }
-# Buttons that act on the phase the page showed: pressed twice, the second press is refused.
+# Buttons that act on the phase the page showed: pressed twice, the second press is refused (by
+# the service, under the session's lock).
 PHASE_BOUND = ("back", "next", "reveal")
 
 
@@ -549,11 +558,8 @@ def session_control(request, session, access):
     if not form.is_valid():
         return refusal_response(request, status=400, back=session.get_absolute_url())
     action = form.cleaned_data["action"]
-    if action in PHASE_BOUND and form.cleaned_data["phase"] != session.current_phase_id:
-        error = ValidationError(_("The session moved on since you loaded the page."), code="moved_on")
-        return _refusal(request, session, error, kept=(), title=_("Nothing was changed"))
     try:
-        CONTROLS[action](request.user, session)
+        CONTROLS[action](request.user, session, form.cleaned_data["phase"] if action in PHASE_BOUND else None)
     except (ValidationError, PermissionDenied) as error:
         return _refusal(request, session, error, kept=(), title=_("Nothing was changed"))
     except Session.DoesNotExist:

@@ -315,6 +315,8 @@ if (root && "WebSocket" in window) {
         const action = event.submitter.value;
         const frame = { type: "control", action, id: ++frameIds };
         if (action === "extend") frame.minutes = extendMinutes;
+        // The phase this page shows: a session that moved on meanwhile refuses `next`, `back`, `reveal`.
+        if (["next", "back", "reveal"].includes(action) && state && state.phase) frame.phase = state.phase.id;
         pendingControl = frame.id;
         focusAction = action;
         box.querySelectorAll("button").forEach((button) => {
@@ -634,7 +636,6 @@ if (root && "WebSocket" in window) {
         const take = form.matches("form[data-take]");
         if (take && !isOpen() && !form.getAttribute("action")) event.preventDefault(); // made here: socket only
         if (!(contribute || point || take) || !isOpen()) return; // without a socket the form posts
-        if (point && form.querySelector("input[name=due]").value) return; // the socket takes no date: post
         event.preventDefault();
         const confirm = Boolean(form.querySelector("input[name=confirmed]:checked"));
         if (take) {
@@ -659,7 +660,9 @@ if (root && "WebSocket" in window) {
         if (pendingPoint) return;
         const who = form.querySelector("[name=who]").value;
         const what = form.querySelector("[name=what]").value;
+        const due = form.querySelector("input[name=due]").value;
         pendingPoint = { id: ++frameIds, who, what, confirm };
+        if (due) pendingPoint.due = due;
         formStatus(form, strings.sending);
         send(Object.assign({ type: "action_point" }, pendingPoint));
     });

@@ -163,3 +163,26 @@ async def test_nonsense_is_answered_with_typed_errors():
     await anna.send_json_to({"type": "sync"})
     assert (await next_of(anna, "x"))["code"] == "invalid_field"
     await anna.disconnect()
+
+
+async def test_a_control_for_a_phase_the_session_left_is_refused_and_action_points_take_a_date():
+    circle = await make_circle()
+    await sync_to_async(circle.to_phase)(Collects.QUESTIONS)
+    phase = (await sync_to_async(circle.refresh)()).current_phase_id
+    facilitator, _ = await joined(circle.session, circle.facilitator)
+    other, _ = await joined(circle.session, circle.facilitator)  # a second tab, or a co-facilitator
+    await facilitator.send_json_to({"type": "control", "action": "next", "phase": phase})
+    assert (await next_of(facilitator, "done"))["action"] == "next"
+    await other.send_json_to({"type": "control", "action": "next", "phase": phase})
+    assert (await next_of(other, "done"))["code"] == "moved_on"
+
+    await sync_to_async(circle.to_phase)(Collects.ACTIONS)
+    anna, _ = await joined(circle.session, circle.anna)
+    await anna.send_json_to({"type": "action_point", "who": "Ilse", "what": "Bellen", "due": "2027-01-15"})
+    assert (await next_of(anna, "done"))["request"] == "action_point"
+    await anna.send_json_to({"type": "action_point", "who": "Ilse", "what": "Bellen", "due": "15/01"})
+    assert (await next_of(anna, "done"))["code"] == "invalid_field"
+    point = await sync_to_async(lambda: circle.session.action_points.get())()
+    assert str(point.due) == "2027-01-15"
+    for socket in (facilitator, other, anna):
+        await socket.disconnect()
