@@ -22,25 +22,6 @@ from samenhuis.refusals import lock_wait_at_most
 from . import permissions, selectors, services
 from .models import TEXT_MAX_LENGTH, ActionPoint, Collects, Contribution, Session
 
-CONTROLS = {
-    "start": lambda actor, session, frame: services.session_start(actor=actor, session=session),
-    "next": lambda actor, session, frame: services.session_move(
-        actor=actor, session=session, to="next", expected_phase=frame.get("phase")
-    ),
-    "back": lambda actor, session, frame: services.session_move(
-        actor=actor, session=session, to="back", expected_phase=frame.get("phase")
-    ),
-    "pause": lambda actor, session, frame: services.session_pause(actor=actor, session=session),
-    "resume": lambda actor, session, frame: services.session_resume(actor=actor, session=session),
-    "extend": lambda actor, session, frame: services.session_extend(
-        actor=actor, session=session, minutes=frame["minutes"]
-    ),
-    "reveal": lambda actor, session, frame: services.questions_reveal(
-        actor=actor, session=session, expected_phase=frame.get("phase")
-    ),
-    "end": lambda actor, session, frame: services.session_end(actor=actor, session=session),
-}
-
 
 class SessionConsumer(StreamConsumer):
     stream_id_kwarg = "session_id"
@@ -158,12 +139,19 @@ class SessionConsumer(StreamConsumer):
 
     async def frame_control(self, frame):
         action = str_field(frame, "action", max_length=10)
-        if action not in CONTROLS:
-            raise FrameError("invalid_field", f"'action' must be one of {', '.join(CONTROLS)}.", field="action")
-        if action == "extend":
-            int_field(frame, "minutes", minimum=1)
-        int_field(frame, "phase", required=False, minimum=1)  # the phase the person saw (next, back, reveal)
-        done = await self.call(frame, lambda access: CONTROLS[action](access.user, self.session, frame) and True)
+        if action not in services.CONTROLS:
+            message = f"'action' must be one of {', '.join(services.CONTROLS)}."
+            raise FrameError("invalid_field", message, field="action")
+        minutes = int_field(frame, "minutes", minimum=1) if action == "extend" else None
+        phase = int_field(frame, "phase", required=False, minimum=1)  # the phase the person saw
+
+        def control(access):
+            services.session_control(
+                actor=access.user, session=self.session, action=action, phase=phase, minutes=minutes
+            )
+            return True
+
+        done = await self.call(frame, control)
         if done is not None:
             await self.answer(frame, {"type": "done", "request": "control", "action": action})
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import CASE_MAX_LENGTH, TEXT_MAX_LENGTH, ActionPoint, Collects, Speakers
+from .services import CONTROLS
 
 CONFIRM_LABEL = _("I checked this: save anyway")
 
@@ -110,7 +111,7 @@ class ControlForm(forms.Form):
     """One of the facilitator's or timekeeper's buttons; `phase` is the phase the page showed, so
     a button pressed twice (or on a page left open) does not move the session twice."""
 
-    ACTIONS = ("start", "back", "next", "pause", "resume", "extend", "reveal", "end")
+    ACTIONS = CONTROLS
 
     action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
     phase = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -64,12 +64,8 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def identifiers_confirmed(text: str, *, confirmed: bool) -> None:
+def identifiers_check(text: str, *, confirmed: bool) -> None:
     """Raise `IdentifiersFound` when `text` names likely identifiers and the writer did not confirm."""
-    _identifiers_check(text, confirmed=confirmed)
-
-
-def _identifiers_check(text: str, *, confirmed: bool) -> None:
     if confirmed or not text:
         return
     from .identifiers import identifiers_find
@@ -234,7 +230,7 @@ def session_plan(
 def session_case_save(*, actor: User, session: Session, text: str, confirmed: bool = False) -> Session:
     """The presenter's case intake: a draft only they and the facilitators read until the start.
     Checked for identifiers before the lock (see `contribution_add`)."""
-    _identifiers_check(_clean(text, max_length=CASE_MAX_LENGTH, allow_empty=True), confirmed=confirmed)
+    identifiers_check(_clean(text, max_length=CASE_MAX_LENGTH, allow_empty=True), confirmed=confirmed)
     return _session_case_save(actor=actor, session=session, text=text)
 
 
@@ -431,6 +427,29 @@ def questions_reveal(*, actor: User, session: Session, expected_phase: int | Non
     return session
 
 
+# The controls, as the page's buttons and the socket's `control` frames name them.
+CONTROLS = ("start", "back", "next", "pause", "resume", "extend", "reveal", "end")
+# Acting on the phase the person saw: pressed twice, the second is refused (`moved_on`, under the lock).
+PHASE_BOUND = ("back", "next", "reveal")
+
+
+def session_control(
+    *, actor: User, session: Session, action: str, phase: int | None = None, minutes: int | None = None
+) -> Session:
+    """One control by its name; `phase` is the phase the person saw (used for PHASE_BOUND actions),
+    `minutes` how long to extend."""
+    expected = phase if action in PHASE_BOUND else None
+    if action == "start":
+        return session_start(actor=actor, session=session)
+    if action in ("next", "back"):
+        return session_move(actor=actor, session=session, to=action, expected_phase=expected)
+    if action == "reveal":
+        return questions_reveal(actor=actor, session=session, expected_phase=expected)
+    if action == "extend":
+        return session_extend(actor=actor, session=session, minutes=minutes or 0)
+    return {"pause": session_pause, "resume": session_resume, "end": session_end}[action](actor=actor, session=session)
+
+
 # Contributions ---------------------------------------------------------------------------------
 
 
@@ -440,7 +459,7 @@ def contribution_add(
     """A question, note, advice card or reflection in the current phase, by its rules. The text is
     checked for identifiers before the session is locked (outside the transaction: on SQLite a
     transaction holds the database's write lock, and a process's first check loads deduce's tables)."""
-    _identifiers_check(_clean(text, max_length=TEXT_MAX_LENGTH), confirmed=confirmed)
+    identifiers_check(_clean(text, max_length=TEXT_MAX_LENGTH), confirmed=confirmed)
     return _contribution_add(actor=actor, session=session, text=text, client_id=client_id)
 
 
@@ -500,7 +519,7 @@ def action_point_add(
     """In a phase that collects action points, by anyone of the group; after the session, by a
     facilitator. "Who" names a colleague of the group (whose names the group knows); "what" may
     name the family: it is checked, before the lock (see `contribution_add`)."""
-    _identifiers_check(_clean(what, max_length=500), confirmed=confirmed)
+    identifiers_check(_clean(what, max_length=500), confirmed=confirmed)
     return _action_point_add(actor=actor, session=session, who=who, what=what, due=due)
 
 

@@ -529,29 +529,6 @@ def session_follow_up(request, session, access, point_pk):
     return _session_page(request, session, access, forms={("follow_up", point.pk): form}, status=400)
 
 
-CONTROLS = {
-    "start": lambda actor, session, phase: services.session_start(actor=actor, session=session),
-    "back": lambda actor, session, phase: services.session_move(
-        actor=actor, session=session, to="back", expected_phase=phase
-    ),
-    "next": lambda actor, session, phase: services.session_move(
-        actor=actor, session=session, to="next", expected_phase=phase
-    ),
-    "pause": lambda actor, session, phase: services.session_pause(actor=actor, session=session),
-    "resume": lambda actor, session, phase: services.session_resume(actor=actor, session=session),
-    "extend": lambda actor, session, phase: services.session_extend(
-        actor=actor, session=session, minutes=EXTEND_MINUTES
-    ),
-    "reveal": lambda actor, session, phase: services.questions_reveal(
-        actor=actor, session=session, expected_phase=phase
-    ),
-    "end": lambda actor, session, phase: services.session_end(actor=actor, session=session),
-}
-# Buttons that act on the phase the page showed: pressed twice, the second press is refused (by
-# the service, under the session's lock).
-PHASE_BOUND = ("back", "next", "reveal")
-
-
 @session_view(methods=("POST",))
 def session_control(request, session, access):
     form = ControlForm(request.POST)
@@ -559,7 +536,9 @@ def session_control(request, session, access):
         return refusal_response(request, status=400, back=session.get_absolute_url())
     action = form.cleaned_data["action"]
     try:
-        CONTROLS[action](request.user, session, form.cleaned_data["phase"] if action in PHASE_BOUND else None)
+        services.session_control(
+            actor=request.user, session=session, action=action, phase=form.cleaned_data["phase"], minutes=EXTEND_MINUTES
+        )
     except (ValidationError, PermissionDenied) as error:
         return _refusal(request, session, error, kept=(), title=_("Nothing was changed"))
     except Session.DoesNotExist:
@@ -647,7 +626,7 @@ def session_practice(request, session, access):
         data = form.practice_data()
         text = "\n".join((data.title, data.summary, data.context, data.approach, data.results, data.lessons))
         try:
-            services.identifiers_confirmed(text, confirmed=confirmed)
+            services.identifiers_check(text, confirmed=confirmed)
             page = practice_submit(user=request.user, data=data, attachments=form.cleaned_data["attachments"])
         except services.IdentifiersFound as error:
             flagged, status = error.messages[0], 400
