@@ -335,41 +335,45 @@ def _notify_on_commit(
 ) -> None:
     """Tell people about a message, after commit and off the poster's path (`_notify`): the post
     is acknowledged without waiting for the readers' notifications and e-mails."""
-    after_commit(_notify, (message.pk, parent.author_id if parent else None, frozenset(mentioned), edited))
+    parent_author_id = parent.author_id if parent else None
+    job = (message.pk, message.room_id, message.author_id, parent_author_id, frozenset(mentioned), edited)
+    after_commit(_notify, job)
 
 
-def _notify(jobs: Sequence[tuple[int, int | None, frozenset[int], bool]]) -> None:
+def _notify(jobs: Sequence[tuple[int, int, int, int | None, frozenset[int], bool]]) -> None:
     """Tell people about messages in-app (live, through their personal channel) and, when they
     have no socket open, by e-mail: mentions and replies to their messages by default, every
     message for those who asked for it, nothing for those who muted the room. After an edit only
     the people it newly mentions are told. A job is (message pk, author of the message replied to,
     people mentioned, edited); the queries are made once for the whole batch, not per message or
-    per reader. A message removed before its turn tells nobody. Texts are in the site's language,
-    like the e-mails (community/mail.py)."""
-    messages = Message.objects.select_related("room", "author__profile").in_bulk([job[0] for job in jobs])
-    jobs = [job for job in jobs if job[0] in messages and not messages[job[0]].is_removed]
-    if not jobs:
-        return
+    per reader, and the messages are read only when someone is to be told (most messages tell
+    nobody: one query then). A message removed before its turn tells nobody. Texts are in the
+    site's language, like the e-mails (community/mail.py)."""
     settings_by_room: dict[int, dict[int, str]] = {}
     for room_id, person_id, notify in RoomMember.objects.filter(
-        room_id__in={messages[job[0]].room_id for job in jobs},
+        room_id__in={job[1] for job in jobs},
         notify__in=[RoomMember.Notify.ALL, RoomMember.Notify.NOTHING],
     ).values_list("room_id", "person_id", "notify"):
         settings_by_room.setdefault(room_id, {})[person_id] = notify
-    planned = []  # (message, {person id: reason})
-    for pk, parent_author_id, mentioned, edited in jobs:
-        message = messages[pk]
-        chosen = settings_by_room.get(message.room_id, {})
+    wanted = {}  # message pk -> {person id: reason}
+    for pk, room_id, author_id, parent_author_id, mentioned, edited in jobs:
+        chosen = settings_by_room.get(room_id, {})
         reasons: dict[int, str] = {}
         if not edited:
             reasons = {person_id: "message" for person_id, notify in chosen.items() if notify == RoomMember.Notify.ALL}
         if parent_author_id:
             reasons[parent_author_id] = "reply"
         reasons |= dict.fromkeys(mentioned, "mention")
-        reasons.pop(message.author_id, None)
+        reasons.pop(author_id, None)
         reasons = {person: why for person, why in reasons.items() if chosen.get(person) != RoomMember.Notify.NOTHING}
         if reasons:
-            planned.append((message, reasons))
+            wanted[pk] = reasons
+    if not wanted:
+        return
+    messages = Message.objects.select_related("room", "author__profile").in_bulk(list(wanted))
+    planned = [  # (message, {person id: reason})
+        (messages[pk], reasons) for pk, reasons in wanted.items() if pk in messages and not messages[pk].is_removed
+    ]
     if not planned:
         return
     # The author and the people a message mentions are named to each reader only when the reader

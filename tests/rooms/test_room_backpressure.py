@@ -178,6 +178,23 @@ def test_a_post_costs_the_same_queries_however_many_people_it_tells(django_asser
     assert Notification.objects.filter(recipient=listeners[0]).count() == 1  # told after the commit only
 
 
+@pytest.mark.django_db
+def test_telling_people_about_messages_reads_the_messages_only_when_someone_is_told(django_assert_num_queries):
+    """After the commit (`_notify`): a batch of messages nobody asked to hear of costs the one
+    query for the room's notification settings; the messages themselves are read only for those
+    that tell someone."""
+    room, author, reader = thematic_room(), UserFactory(profile="Auteur"), UserFactory(profile="Lezer")
+    quiet = [post(room, author, f"Bericht {number}") for number in range(3)]
+    jobs = [(message.pk, room.pk, author.pk, None, frozenset(), False) for message in quiet]
+    with django_assert_num_queries(1):
+        room_services._notify(jobs)
+    assert not Notification.objects.filter(recipient=reader).exists()
+
+    room_services.room_notify_set(person=reader, room=room, notify="all")
+    room_services._notify(jobs[:1])
+    assert Notification.objects.filter(recipient=reader).count() == 1
+
+
 @pytest.fixture
 def in_background(settings):
     """After-commit work in the background thread, as in production; waits for it at the end."""
