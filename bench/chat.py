@@ -17,14 +17,16 @@ same Redis layer (bench/chat_asgi.py), and prints the ratio of the rooms to them
   are made here with raw SQL (bench_persist_room, bench_persist_message), not by a migration.
 
 The clients behave like static/js/room.js: they keep the highest `rev` they are sure of, ask
-for a `sync` when live traffic skips a number, send `read` at most every three to six seconds
-(chosen at random each time) while messages arrive, and post again with the same client_id
-after `retry_after` seconds times a random 1 to 2 when the server refuses a post with `busy`
-(counted as retries). A `resync` frame (the socket fell behind and dropped its backlog) is
-answered with a sync, as room.js does. A message that arrives only through a sync counts as
-received (and is reported as recovered), with its latency in the percentiles; one that never
-arrives counts as lost. The warm-up (10 s by default) lets every client post and read once
-before measuring: a person's first post and first read in a room also create their read position.
+for a `sync` when live traffic skips a number and the gap has not filled itself within 0.5 s
+(changes from writers on different processes can arrive out of order), send `read` at most
+every three to six seconds (chosen at random each time) while messages arrive, and post again
+with the same client_id after `retry_after` seconds, doubled for every refusal of the same post
+(at most 16 times), times a random 1 to 2 when the server refuses a post with `busy` (counted as
+retries). A `resync` frame (the socket fell behind and dropped its backlog) is answered with a
+sync, as room.js does. A message that arrives only through a sync counts as received (and is
+reported as recovered), with its latency in the percentiles; one that never arrives counts as
+lost. The warm-up (10 s by default) lets every client post and read once before measuring: a
+person's first post and first read in a room also create their read position.
 
 Scale out: `--processes N` starts N Daphne processes behind one address. The bench binds N
 listening sockets on the same port (SO_REUSEPORT) and hands one to each process (`daphne --fd`),
@@ -85,6 +87,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = ROOT / "var" / "bench-chat.sqlite3"
 KEY = re.compile(r"bench-key-(\w+)")
 READ_EVERY_SECONDS = 3.0  # as static/js/room.js: 3 to 6 s between reads
+GAP_WAIT_SECONDS = 0.5  # as static/js/room.js: how long a gap may fill itself before a sync
 DRAIN_SECONDS = 3.0
 PATHS = {
     "broadcast": "/ws/bench/broadcast/{room}/",
@@ -404,6 +407,7 @@ class Run:
     answered: dict = field(default_factory=dict)  # key -> (first answer: "ack" or error code, seconds)
     refused: dict = field(default_factory=dict)  # error code -> count
     retries: int = 0
+    busy_refusals: dict = field(default_factory=dict)  # key -> times refused with `busy`
     received: dict = field(default_factory=dict)  # (client, key) -> times received live
     recovered: set = field(default_factory=set)  # (client, key) received only through a sync
     latencies: list = field(default_factory=list)
@@ -411,7 +415,7 @@ class Run:
     first_send: float = 0.0
     last_receive: float = 0.0
     measured_from: int = 0  # posts before this number are the warm-up
-    gaps: int = 0
+    gaps: int = 0  # gaps still open GAP_WAIT_SECONDS after they were seen, answered with a sync
     resyncs: int = 0  # `resync` frames: a socket fell behind and dropped its backlog
     burst: range = range(0)  # --overload: the numbers of the burst's posts
     burst_end: float = 0.0
@@ -424,6 +428,8 @@ class Client:
     def __init__(self, number: int, room_index: int, cookie: str, run: Run, sequenced: bool):
         self.number, self.room_index, self.cookie, self.run, self.sequenced = number, room_index, cookie, run, sequenced
         self.rev = 0
+        self.ahead: set[int] = set()  # revs received beyond the next one (`change_arrived`)
+        self.gap_timer = None
         self.read_timer = None
         self.read_sent = 0.0
         self.pending = set()  # frames being sent by send_soon
@@ -459,16 +465,13 @@ class Client:
         if kind == "message":
             self.delivered(frame["message"], now, live=True)
             if self.sequenced:
-                if frame["rev"] == self.rev + 1:
-                    self.rev = frame["rev"]
-                elif frame["rev"] > self.rev + 1:
-                    self.run.gaps += 1
-                    self.send_soon({"type": "sync", "after_rev": self.rev})
+                self.change_arrived(frame["rev"])
                 self.read_soon()
         elif kind == "sync":
             for message in frame["messages"]:
                 self.delivered(message, now, live=False)
             self.rev = max(self.rev, frame["rev"])
+            self.advance()
             if frame["has_more"]:
                 self.send_soon({"type": "sync", "after_rev": frame["rev"]})
         elif kind == "ack":
@@ -491,9 +494,13 @@ class Client:
         self.run.answered.setdefault(key, (code, now - self.run.sent[key][0]))
         if code == "busy" and self.run.retry_busy:
             # As room.js: the same post (the same client_id) again once the server has room for it,
-            # after retry_after times a random 1 to 2, so refused clients do not return together.
+            # after retry_after doubled for every refusal of this post (at most 16 times) and
+            # times a random 1 to 2, so refused clients neither return together nor keep a busy
+            # server busy.
             self.run.retries += 1
-            delay = float(frame.get("retry_after") or 1) * (1 + random.random())
+            refusals = self.run.busy_refusals[key] = self.run.busy_refusals.get(key, 0) + 1
+            backoff = 2 ** min(refusals - 1, 4)
+            delay = float(frame.get("retry_after") or 1) * backoff * (1 + random.random())
             asyncio.get_running_loop().call_later(delay, self.send_soon, post_frame(key))
 
     def delivered(self, message: dict, now: float, *, live: bool):
@@ -527,6 +534,32 @@ class Client:
         task = asyncio.ensure_future(send())
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
+
+    def change_arrived(self, rev: int):
+        """As room.js: a rev beyond the next one waits aside; a gap still open after GAP_WAIT_SECONDS
+        (changes from writers on different processes can arrive out of order) is a sync."""
+        if rev == self.rev + 1:
+            self.rev = rev
+        elif rev > self.rev + 1:
+            self.ahead.add(rev)
+        self.advance()
+        if self.ahead and self.gap_timer is None:
+            self.gap_timer = asyncio.get_running_loop().call_later(GAP_WAIT_SECONDS, self.gap_waited)
+
+    def advance(self):
+        self.ahead = {rev for rev in self.ahead if rev > self.rev}
+        while self.rev + 1 in self.ahead:
+            self.rev += 1
+            self.ahead.discard(self.rev)
+        if not self.ahead and self.gap_timer is not None:
+            self.gap_timer.cancel()
+            self.gap_timer = None
+
+    def gap_waited(self):
+        self.gap_timer = None
+        if self.ahead:
+            self.run.gaps += 1
+            self.send_soon({"type": "sync", "after_rev": self.rev})
 
     def read_soon(self):
         """room.js: at most one `read` every few seconds while messages arrive."""

@@ -239,13 +239,44 @@ if (list && "WebSocket" in window) {
     };
 
     const sync = () => send({ type: "sync", after_rev: lastRev });
+    // Changes can arrive out of order when the room's writers sit on different server processes.
+    // A rev beyond the next one is kept aside; the gap is given GAP_WAIT_MS to fill itself before
+    // a sync asks for what is missing.
+    const GAP_WAIT_MS = 500;
+    const ahead = new Set();
+    let gapTimer = null;
+    const advance = () => {
+        ahead.forEach((rev) => {
+            if (rev <= lastRev) ahead.delete(rev);
+        });
+        while (ahead.delete(lastRev + 1)) lastRev += 1;
+        if (!ahead.size) {
+            clearTimeout(gapTimer);
+            gapTimer = null;
+        }
+    };
+    const changeArrived = (rev) => {
+        if (rev === lastRev + 1) lastRev = rev;
+        else if (rev > lastRev + 1) ahead.add(rev);
+        advance();
+        if (ahead.size && !gapTimer) {
+            gapTimer = setTimeout(() => {
+                gapTimer = null;
+                if (ahead.size) sync(); // still a gap: something was not delivered
+            }, GAP_WAIT_MS);
+        }
+    };
     // A post refused with `busy` stored nothing: the same post (the same client_id, so never
-    // twice) goes again after the server's retry_after, stretched by up to as much again at random
-    // so that the clients refused together do not all come back at once.
+    // twice) goes again after the server's retry_after, doubled for every refusal of the same post
+    // (up to 16 times) and stretched by up to as much again at random, so that the clients
+    // refused together neither come back at once nor keep a busy server busy.
     let postRetryTimer = null;
+    let busyRefusals = 0;
     const postAgainLater = (seconds) => {
         clearTimeout(postRetryTimer);
-        const wait = (Number(seconds) > 0 ? Number(seconds) : 1) * 1000 * (1 + Math.random());
+        const backoff = 2 ** Math.min(busyRefusals, 4);
+        busyRefusals += 1;
+        const wait = (Number(seconds) > 0 ? Number(seconds) : 1) * backoff * 1000 * (1 + Math.random());
         postRetryTimer = setTimeout(() => {
             if (pending) send({ type: "post", ...pending });
         }, wait);
@@ -263,8 +294,7 @@ if (list && "WebSocket" in window) {
             case "message":
                 apply(frame.message);
                 updateParent(frame.parent);
-                if (frame.rev === lastRev + 1) lastRev = frame.rev;
-                else if (frame.rev > lastRev + 1) sync(); // a gap: something was not delivered
+                changeArrived(frame.rev);
                 markRead();
                 break;
             case "pong":
@@ -283,6 +313,7 @@ if (list && "WebSocket" in window) {
                     send({ type: "sync", after_rev: frame.rev });
                 } else {
                     lastRev = Math.max(lastRev, frame.rev);
+                    advance();
                 }
                 markRead();
                 break;
@@ -391,6 +422,7 @@ if (list && "WebSocket" in window) {
             event.preventDefault();
             if (pending) return;
             const body = composer.querySelector("textarea").value;
+            busyRefusals = 0;
             pending = {
                 client_id: composer.querySelector("input[name=client_id]").value,
                 body,
