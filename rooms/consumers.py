@@ -41,6 +41,9 @@ class RoomConsumer(StreamConsumer):
         # to their connections (`names_visible`), remembered as long as the access is.
         self.connected: dict[int, bool] = {}
         self.connected_at = 0.0
+        # The highest message number this socket knows the room has reached (hello, announcements,
+        # pongs, syncs): read positions are kept below it without reading the room.
+        self.last_seq_known = 0
 
     def load_access(self, room_id: int) -> bool:
         """Read the room and the person's access to it (two queries)."""
@@ -71,6 +74,7 @@ class RoomConsumer(StreamConsumer):
         online = selectors.online_people(room)
         visible, undecided = self.names_visible({person["id"]: person["audience"] for person in online})
         visible |= self.remember_connected(undecided)
+        self.last_seq_known = max(self.last_seq_known, room.last_seq)
         return {
             "type": "hello",
             "room": {"id": room.pk, "name": room.name, "archived": room.is_archived},
@@ -142,6 +146,7 @@ class RoomConsumer(StreamConsumer):
     def touch_and_count(self) -> dict:
         self.touch()
         rev, last_seq = Room.objects.values_list("last_rev", "last_seq").get(pk=self.room.pk)
+        self.last_seq_known = max(self.last_seq_known, last_seq)
         return {"rev": rev, "last_seq": last_seq}
 
     async def frame_sync(self, frame):
@@ -151,7 +156,8 @@ class RoomConsumer(StreamConsumer):
             await self.answer(frame, {"type": "sync", **result})
 
     def changes_after(self, after: int, access) -> dict:
-        rev = Room.objects.values_list("last_rev", flat=True).get(pk=self.room.pk)
+        rev, last_seq = Room.objects.values_list("last_rev", "last_seq").get(pk=self.room.pk)
+        self.last_seq_known = max(self.last_seq_known, last_seq)
         messages, has_more = selectors.messages_after_rev(self.room, after)
         payloads = selectors.payloads_for(messages, viewer=access.user, moderator=access.can_moderate)
         # Complete: the client is up to date with `rev`; otherwise it asks again after the last one.
@@ -203,6 +209,7 @@ class RoomConsumer(StreamConsumer):
 
         payload = await self.bounded_write(frame, post)
         if payload is not None:
+            self.last_seq_known = max(self.last_seq_known, payload["seq"])
             await self.answer(frame, {"type": "ack", "client_id": client_id, "message": payload})
 
     async def on_message(self, frame, work):
@@ -259,7 +266,10 @@ class RoomConsumer(StreamConsumer):
     async def frame_read(self, frame):
         seq = int_field(frame, "seq")
         position = await self.call(
-            frame, lambda access: services.room_read(person=access.user, room=self.room, seq=seq, access=access)
+            frame,
+            lambda access: services.room_read(
+                person=access.user, room=self.room, seq=seq, access=access, last_seq=self.last_seq_known
+            ),
         )
         if position is not None:
             await self.answer(frame, {"type": "read", "last_read_seq": position})
@@ -290,6 +300,7 @@ class RoomConsumer(StreamConsumer):
     # Channel-layer events ----------------------------------------------------------------------
 
     async def room_message(self, event):
+        self.last_seq_known = max(self.last_seq_known, event["message"]["seq"])
         if await self.behind(event) or not await self.recheck_due():
             return
         if "audiences" in event:

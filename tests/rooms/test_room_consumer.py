@@ -265,6 +265,22 @@ async def test_read_and_mentions_frames():
     await a.disconnect()
 
 
+async def test_a_read_position_stays_below_the_last_message_the_socket_knows_of():
+    """A socket keeps the highest message number it has seen (hello, announcements, its own acks,
+    pongs, syncs): a `read` beyond it is held to it (`room_read`'s `last_seq`)."""
+    room, anna, ben = await make_thematic(), await make_user(profile="Anna"), await make_user(profile="Ben")
+    await post_async(room, anna, "een")
+    b, hello = await joined(room, ben)
+    assert hello["last_seq"] == 1
+    await b.send_json_to({"type": "read", "seq": 99})
+    assert (await next_of(b, "read"))["last_read_seq"] == 1  # never past the end
+    await post_async(room, anna, "twee")
+    assert (await next_of(b, "message"))["message"]["seq"] == 2
+    await b.send_json_to({"type": "read", "seq": 99})
+    assert (await next_of(b, "read"))["last_read_seq"] == 2
+    await b.disconnect()
+
+
 async def test_a_change_between_page_and_socket_is_not_lost():
     """The page rendered rev N; a message arrives before the socket opens: hello.rev says so and
     sync returns it."""
