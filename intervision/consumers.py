@@ -5,13 +5,15 @@ again with every frame, writes are bounded (`busy`), a lagging socket is told to
 change is announced with the session's new `rev`; a phase or status change carries the new
 `state` itself (so everyone sees the phase change at once), everything else the client fetches
 with `sync` after the last `rev` it saw, as the reader it is (blind questions differ per reader).
+
+An observer's socket closes when they lose the session: at its end (announced with the state) and
+when they are removed or the group stops allowing observers (announced with `access_changed`).
 """
 
 import datetime
 import time
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
 
 from community import permissions as community_permissions
 from community.models import User
@@ -20,7 +22,7 @@ from realtime.frames import FrameError, int_field, str_field
 from samenhuis.refusals import lock_wait_at_most
 
 from . import permissions, selectors, services
-from .models import TEXT_MAX_LENGTH, ActionPoint, Collects, Contribution, Session
+from .models import TEXT_MAX_LENGTH, ActionPoint, Contribution, Session
 
 
 class SessionConsumer(StreamConsumer):
@@ -80,17 +82,18 @@ class SessionConsumer(StreamConsumer):
 
     def changes_after(self, after: int) -> dict:
         """The state, the contributions and action points changed after `after` that this reader
-        may read, and how many blind questions wait per phase (four queries)."""
+        may read, how many blind questions of others wait per phase (four queries), and the
+        observers when they changed after `after` (two more)."""
         session = self.fresh()
         changed = Contribution.objects.filter(session=session, rev__gt=after).select_related("phase").order_by("rev")
         readable = [item for item in changed if self.access.may_read(item)]
-        waiting = Contribution.objects.filter(
-            session=session, kind=Collects.QUESTIONS, phase__revealed_at__isnull=True
-        ).exclude(Q(author_id=self.user_id))
         authors = {item.author_id for item in readable if item.author_id}
         named = community_permissions.people_visible_to(self.user, authors) if authors else set()
         names = dict(User.objects.filter(pk__in=named).values_list("pk", "profile__display_name"))
         points = ActionPoint.objects.filter(session=session, rev__gt=after).order_by("rev")
+        observers = {}
+        if session.observers_rev > after:
+            observers["observers"] = selectors.observers_seen_by(session, self.user)
         return {
             "state": selectors.session_state(session, self.access),
             "contributions": [
@@ -107,7 +110,7 @@ class SessionConsumer(StreamConsumer):
                 }
                 for item in readable
             ],
-            "waiting_questions": 0 if self.access.is_facilitator else waiting.count(),
+            "waiting_questions": selectors.waiting_questions(session, self.access),
             "action_points": [
                 {
                     "id": point.pk,
@@ -118,6 +121,7 @@ class SessionConsumer(StreamConsumer):
                 }
                 for point in points
             ],
+            **observers,
             "rev": session.last_rev,
         }
 
@@ -214,6 +218,9 @@ class SessionConsumer(StreamConsumer):
     # Channel-layer events ---------------------------------------------------------------------
 
     async def session_changed(self, event):
+        # Removed as an observer (or the group no longer allows observers): the access, read now.
+        if self.user_id in event.get("access_changed", ()) and not await self.still_reading():
+            return
         if await self.behind(event) or not await self.recheck_due():
             return
         content = {"type": "changed", "rev": event["rev"]}
@@ -221,3 +228,6 @@ class SessionConsumer(StreamConsumer):
             # A phase, clock or status change: the state itself, so it shows without a round trip.
             content["state"] = selectors.reader_state(event["state"], self.access, self.session)
         await self.send_json(content)
+        if self.access.is_observer and event.get("state", {}).get("status") == Session.Status.ENDED:
+            # The session is over, and with it the observer's part: they saw it end, now it closes.
+            await self.still_reading()

@@ -13,10 +13,11 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import CASE_MAX_LENGTH, TEXT_MAX_LENGTH, ActionPoint, Collects, Speakers
-from .services import CONTROLS
+from .services import CONTROLS, OBSERVERS_MAX, RETENTION_MONTHS_MAX
 
 CONFIRM_LABEL = _("I checked this: save anyway")
 
@@ -119,6 +120,70 @@ class ControlForm(forms.Form):
 
 class AdviceTakeForm(forms.Form):
     taken = forms.BooleanField(required=False)
+
+
+class SessionSettingsForm(forms.Form):
+    """The group's rules for its sessions (`services.session_settings_update`)."""
+
+    retention_months = forms.IntegerField(
+        label=_("Keep case texts for (months)"),
+        min_value=1,
+        max_value=RETENTION_MONTHS_MAX,
+        help_text=_("After this, case texts and contributions are removed; the record's structure stays."),
+    )
+    observers_allowed = forms.BooleanField(label=_("Allow observers"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["observers_allowed"].help_text = gettext(
+            "A facilitator may then let at most %(count)s people from outside the group follow a session. "
+            "They read along and write nothing, and no longer see the session once it has ended. "
+            "Switched off, the observers of sessions that have not ended lose their access."
+        ) % {"count": OBSERVERS_MAX}
+
+
+class ObserverForm(forms.Form):
+    """Someone to observe a session: by e-mail address, or one of the facilitator's colleagues.
+    Both look only among the people the facilitator may see named (`selectors.people_nameable_by`),
+    so an address of someone else is answered as one without an account."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    person = forms.TypedChoiceField(
+        label=_("Or choose a colleague"), required=False, coerce=int, empty_value=None, choices=()
+    )
+
+    def __init__(self, *args, nameable, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nameable = nameable
+        if colleagues:
+            self.fields["person"].choices = [("", "—"), *((person.pk, person.display_name) for person in colleagues)]
+        else:
+            del self.fields["person"]
+
+    def clean(self):
+        data = super().clean()
+        email, person = data.get("email"), data.get("person")
+        if self.errors:
+            return data
+        if bool(email) == bool(person):
+            if "person" in self.fields:
+                raise forms.ValidationError(_("Fill in an e-mail address or choose a colleague (one of the two)."))
+            raise forms.ValidationError(_("Fill in an e-mail address."))
+        if email:
+            found = self.nameable.filter(email__iexact=email.strip()).first()
+            if found is None:
+                self.add_error("email", _("There is no account you can choose with this e-mail address."))
+        else:
+            found = self.nameable.filter(pk=person).first()
+            if found is None:
+                self.add_error("person", _("Choose one of the colleagues in the list."))
+        data["observer"] = found
+        return data
 
 
 class MethodForm(forms.Form):

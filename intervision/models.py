@@ -184,6 +184,9 @@ class Session(models.Model):
     )
     last_seq = models.BigIntegerField(default=0, editable=False)
     last_rev = models.BigIntegerField(default=0, editable=False)
+    # The `rev` of the last change to the session's observers: a `sync` after an older rev carries
+    # the list again (intervision/consumers.py).
+    observers_rev = models.BigIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -210,6 +213,29 @@ class Session(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.LIVE, self.Status.PAUSED)
+
+
+class SessionObserver(models.Model):
+    """Someone outside the group whom a facilitator let follow one session, when the group allows
+    observers: they read it while it is planned or running, never write, and lose it at the end
+    (docs/intervision.md, "Observers"). A group that stops allowing observers removes those of its
+    sessions that have not ended."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="observers")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="observed_sessions", verbose_name=_("person")
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("observer")
+        verbose_name_plural = _("observers")
+        ordering = ["added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="session_observer_unique")]
+
+    def __str__(self):
+        return f"{self.session}: {self.person}"
 
 
 class SessionPhase(PhaseFields):

@@ -6,13 +6,18 @@ as in a group's room: a case is confidential), a secret group's session is 404 f
 else. The group's facilitators run it (the session's facilitator first; another facilitator can
 take over when they drop out); the timekeeper may pause, resume and extend; before the session
 starts, only the presenter and the facilitators read the case intake.
+
+An observer (`SessionObserver`, only while the group allows observers) reads a session that has
+not ended as a member who may write nothing: the phase, the clock, what is shown to all, and the
+intake once the session started. Every write, the follow-up of earlier sessions and the record
+stay the members'; once the session ends an observer is an outsider again.
 """
 
 from dataclasses import dataclass
 
 from community.models import GroupMembership, IntervisionGroup
 
-from .models import Collects, Contribution, Session, SessionPhase, Speakers
+from .models import Collects, Contribution, Session, SessionObserver, SessionPhase, Speakers
 
 
 @dataclass(frozen=True)
@@ -20,19 +25,32 @@ class SessionAccess:
     user: object
     session: Session
     group_role: str | None  # None: not a member of the session's group
+    # On the session's observers while the group allows them, read with the access (not a member).
+    observing: bool = False
 
     @property
     def is_member(self) -> bool:
         return self.user is not None and self.group_role is not None
 
     @property
+    def is_observer(self) -> bool:
+        """An observer of a session that has not ended: reads it, writes nothing."""
+        return (
+            self.user is not None
+            and not self.is_member
+            and self.observing
+            and self.session.status != Session.Status.ENDED
+        )
+
+    @property
     def is_hidden(self) -> bool:
-        """The session must look as if it did not exist (404, close 4404): a secret group's."""
-        return not self.is_member and self.session.group.visibility == IntervisionGroup.Visibility.SECRET
+        """The session must look as if it did not exist (404, close 4404): a secret group's, to
+        everyone who may not read it (an observer too, once the session ended)."""
+        return not self.can_read and self.session.group.visibility == IntervisionGroup.Visibility.SECRET
 
     @property
     def can_read(self) -> bool:
-        return self.is_member
+        return self.is_member or self.is_observer
 
     @property
     def is_facilitator(self) -> bool:
@@ -58,9 +76,16 @@ class SessionAccess:
 
     @property
     def can_read_case(self) -> bool:
-        return self.is_member and (
+        """Everyone who reads the session once it started; before, the presenter and the facilitators."""
+        return self.can_read and (
             self.session.status != Session.Status.PLANNED or self.is_presenter or self.is_facilitator
         )
+
+    @property
+    def can_manage_observers(self) -> bool:
+        """Add and remove observers: the facilitators, before the end (whether the group allows
+        observers at all is the services' question)."""
+        return self.can_control
 
     @property
     def can_write_case(self) -> bool:
@@ -84,7 +109,7 @@ class SessionAccess:
     def may_read(self, contribution: Contribution) -> bool:
         """Blind questions: until the facilitator reveals them, only their author and the
         facilitators read them."""
-        if not self.is_member:
+        if not self.can_read:
             return False
         if contribution.kind != Collects.QUESTIONS or contribution.phase.revealed_at is not None:
             return True
@@ -92,7 +117,9 @@ class SessionAccess:
 
 
 def session_access(user, session: Session) -> SessionAccess:
-    """One query: the person's role in the session's group, read now."""
+    """The person's role in the session's group, read now (one query); for someone outside the
+    group, whether they observe it (a second): on its observers, the group allowing observers and
+    the session not ended, as the database says now (a socket's `session` may be older)."""
     if user is None or not (user.is_authenticated and user.is_active):
         return SessionAccess(None, session, None)
     role = (
@@ -100,7 +127,20 @@ def session_access(user, session: Session) -> SessionAccess:
         .values_list("role", flat=True)
         .first()
     )
-    return SessionAccess(user, session, role)
+    observing = role is None and observes(user, session)
+    return SessionAccess(user, session, role, observing)
+
+
+def observes(user, session: Session) -> bool:
+    """Whether `user` is on the observers of `session`, the group allows observers and the session
+    has not ended (one query)."""
+    return (
+        SessionObserver.objects.filter(
+            session_id=session.pk, person_id=user.pk, session__group__session_settings__observers_allowed=True
+        )
+        .exclude(session__status=Session.Status.ENDED)
+        .exists()
+    )
 
 
 def can_plan_sessions(user, group: IntervisionGroup) -> bool:

@@ -11,6 +11,9 @@ that were left (`paused_left`); the time a phase really took is added up in `sec
 Case texts and contributions are checked for identifiers before they are stored
 (`intervision.identifiers`); the writer replaces them, or confirms and saves anyway. Nothing of a
 session's content goes into notifications, mails or the search index.
+
+Observers (`SessionObserver`, docs/intervision.md "Observers") read a session that has not ended and
+write nothing: every write below asks for a member (`_member_access`), not only a reader.
 """
 
 import time
@@ -21,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import permissions as community_permissions
 from community.models import GroupMembership, IntervisionGroup, User
 from community.services.notifications import notifications_create
 from realtime.sockets import group_send_now
@@ -36,11 +40,15 @@ from .models import (
     Method,
     MethodPhase,
     Session,
+    SessionObserver,
     SessionPhase,
 )
 
 CLIENT_ID_MAX_LENGTH = 64
 EXTEND_MAX_MINUTES = 60
+# A session is the group's: a few observers at most (docs/intervision.md, "Observers").
+OBSERVERS_MAX = 5
+RETENTION_MONTHS_MAX = 60
 PHASE_FIELDS = ("name", "purpose", "minutes", "speakers", "collects", "position")
 
 
@@ -94,7 +102,8 @@ def _announce_on_commit(session: Session, *, state: bool = False, **event) -> No
     """Every socket of the session hears that it changed (and how far: `rev`); what changed it reads
     itself, as the reader it is (blind questions differ per reader). A change of phase, clock or
     status carries the session's `state` (`selectors.common_state`, one query here instead of
-    several per socket), so everyone sees it at once."""
+    several per socket), so everyone sees it at once. `access_changed` (person ids) makes those
+    people's sockets read their access again, and close when it is gone (a removed observer)."""
     group = session.channel_group
     payload = {"type": "session.changed", "rev": session.last_rev, **event}
     if state:
@@ -125,6 +134,13 @@ def _access(actor: User, session: Session) -> permissions.SessionAccess:
     if access.is_hidden:
         raise Session.DoesNotExist
     _require(access.can_read)
+    return access
+
+
+def _member_access(actor: User, session: Session) -> permissions.SessionAccess:
+    """`_access` for a write: observers read, only the group's members write."""
+    access = _access(actor, session)
+    _require(access.is_member)
     return access
 
 
@@ -237,7 +253,7 @@ def session_case_save(*, actor: User, session: Session, text: str, confirmed: bo
 @transaction.atomic
 def _session_case_save(*, actor: User, session: Session, text: str) -> Session:
     session = _lock(session)
-    access = _access(actor, session)
+    access = _member_access(actor, session)
     _require(access.can_write_case)
     text = _clean(text, max_length=CASE_MAX_LENGTH, allow_empty=True)
     session.case_text = text
@@ -353,7 +369,7 @@ def session_end(*, actor: User, session: Session) -> Session:
 
 def _keep_time(actor: User, session: Session) -> Session:
     session = _lock(session)
-    access = _access(actor, session)
+    access = _member_access(actor, session)
     _require(access.can_keep_time)
     return session
 
@@ -468,7 +484,7 @@ def _contribution_add(*, actor: User, session: Session, text: str, client_id: st
     if not client_id or len(client_id) > CLIENT_ID_MAX_LENGTH:
         raise ValidationError(_("The form is incomplete; reload the page."), code="invalid_client_id")
     session = _lock(session)
-    access = _access(actor, session)
+    access = _member_access(actor, session)
     existing = Contribution.objects.filter(session=session, author=actor, client_id=client_id).first()
     if existing is not None:
         return existing  # the same contribution sent again (a retry): stored once
@@ -500,7 +516,7 @@ def _contribution_add(*, actor: User, session: Session, text: str, client_id: st
 @transaction.atomic
 def advice_take(*, actor: User, contribution: Contribution, taken: bool) -> Contribution:
     session = _lock(contribution.session)
-    access = _access(actor, session)
+    access = _member_access(actor, session)
     _require(access.is_presenter and session.status != Session.Status.ENDED)
     contribution = Contribution.objects.get(pk=contribution.pk, session=session)
     if contribution.kind != Collects.ADVICE:
@@ -526,7 +542,7 @@ def action_point_add(
 @transaction.atomic
 def _action_point_add(*, actor: User, session: Session, who: str, what: str, due=None) -> ActionPoint:
     session = _lock(session)
-    access = _access(actor, session)
+    access = _member_access(actor, session)
     phase = session.current_phase
     during = session.status == Session.Status.LIVE and phase is not None and phase.collects == Collects.ACTIONS
     _require(during or (session.status == Session.Status.ENDED and access.is_facilitator))
@@ -547,7 +563,7 @@ def action_point_follow_up(
     """ "Hoe is het verder gegaan?": a member of the group says how an action point went, in the
     group's next session (or on the record's page)."""
     session = _lock(point.session)
-    _access(actor, session)
+    _member_access(actor, session)
     if in_session is not None:
         if in_session.group_id != session.group_id:
             raise PermissionDenied
@@ -577,12 +593,125 @@ def action_point_follow_up(
     return point
 
 
-# Retention -------------------------------------------------------------------------------------
+# Observers -------------------------------------------------------------------------------------
+
+
+def _observers_changed(session: Session, person_ids) -> None:
+    """The session's observers changed: a new rev (their list comes with the next `sync`), and the
+    sockets of `person_ids` read their access again."""
+    session.observers_rev = session.last_rev + 1
+    _next_rev(session, fields=["observers_rev"])
+    _announce_on_commit(session, access_changed=sorted(person_ids))
+
+
+def _lock_group(group_id: int) -> None:
+    """Lock the group's row: a change of its session settings and the choice of an observer wait
+    for each other (the group first, then a session, in both)."""
+    IntervisionGroup.objects.select_for_update().filter(pk=group_id).values_list("pk", flat=True).get()
+
+
+def _observers_open(actor: User, session: Session) -> Session:
+    """Lock the group and the session for a change of its observers: by a facilitator, before the
+    end."""
+    _lock_group(session.group_id)
+    session = _lock(session)
+    _require(_member_access(actor, session).can_manage_observers)
+    return session
+
+
+@transaction.atomic
+def session_observer_add(*, actor: User, session: Session, person: User) -> SessionObserver:
+    """A facilitator lets someone outside the group follow a planned or running session, when the
+    group allows observers: an active account whose profile the facilitator may see (the one rule
+    of docs/privacy.md; everyone else is answered as if there were no such account). They hear
+    only that they may observe a session of the group: no title, no case."""
+    session = _observers_open(actor, session)
+    if not observers_allowed(session.group):
+        raise ValidationError(_("This group does not allow observers."), code="observers_not_allowed")
+    if not (person.is_active and community_permissions.people_visible_to(actor, {person.pk})):
+        raise ValidationError(_("There is no account you can choose with this e-mail address."), code="unknown_person")
+    if GroupMembership.objects.filter(group_id=session.group_id, person=person).exists():
+        raise ValidationError(
+            _("%(person)s is a member of the group and takes part as a member.") % {"person": person.display_name},
+            code="member",
+        )
+    observers = SessionObserver.objects.filter(session=session)
+    if observers.filter(person=person).exists():
+        raise ValidationError(
+            _("%(person)s already observes this session.") % {"person": person.display_name}, code="duplicate"
+        )
+    if observers.count() >= OBSERVERS_MAX:
+        raise ValidationError(
+            _("A session has at most %(count)s observers.") % {"count": OBSERVERS_MAX}, code="too_many"
+        )
+    observer = SessionObserver.objects.create(session=session, person=person, added_by=actor)
+    _observers_changed(session, [person.pk])
+    text = _("You may observe a session of %(group)s.") % {"group": session.group.name}
+    notifications_create([(person, text, session.get_absolute_url())])
+    return observer
+
+
+@transaction.atomic
+def session_observer_remove(*, actor: User, session: Session, person: User) -> None:
+    """A facilitator takes someone off a session's observers; their open sockets close."""
+    session = _observers_open(actor, session)
+    deleted, _kinds = SessionObserver.objects.filter(session=session, person=person).delete()
+    if not deleted:
+        raise ValidationError(_("This person does not observe this session."), code="not_an_observer")
+    _observers_changed(session, [person.pk])
+
+
+# The group's settings --------------------------------------------------------------------------
+
+
+def _settings(group: IntervisionGroup) -> GroupSessionSettings:
+    """The group's settings, or the defaults (unsaved) for a group without a row."""
+    return GroupSessionSettings.objects.filter(group=group).first() or GroupSessionSettings(group=group)
 
 
 def retention_months(group: IntervisionGroup) -> int:
-    settings_ = GroupSessionSettings.objects.filter(group=group).first()
-    return settings_.retention_months if settings_ else GroupSessionSettings._meta.get_field("retention_months").default
+    return _settings(group).retention_months
+
+
+def observers_allowed(group: IntervisionGroup) -> bool:
+    return _settings(group).observers_allowed
+
+
+def session_settings_for(group: IntervisionGroup) -> GroupSessionSettings:
+    return _settings(group)
+
+
+@transaction.atomic
+def session_settings_update(
+    *, actor: User, group: IntervisionGroup, retention_months: int, observers_allowed: bool
+) -> GroupSessionSettings:
+    """The group's facilitators set how long case texts stay and whether observers may follow its
+    sessions. No longer allowing observers removes those of the sessions that have not ended, and
+    closes their sockets."""
+    _require(permissions.can_plan_sessions(actor, group))
+    if not 1 <= retention_months <= RETENTION_MONTHS_MAX:
+        raise ValidationError(
+            _("Keep case texts for 1 to %(max)s months.") % {"max": RETENTION_MONTHS_MAX}, code="retention"
+        )
+    _lock_group(group.pk)
+    settings_, _created = GroupSessionSettings.objects.get_or_create(group=group)
+    settings_.retention_months = retention_months
+    settings_.observers_allowed = observers_allowed
+    settings_.save(update_fields=["retention_months", "observers_allowed"])
+    if not observers_allowed:
+        observed = (
+            Session.objects.filter(group=group, observers__isnull=False).exclude(status=Session.Status.ENDED).distinct()
+        )
+        for session in observed:
+            session = _lock(session)
+            removed = SessionObserver.objects.filter(session=session)
+            people = list(removed.values_list("person_id", flat=True))
+            removed.delete()
+            _observers_changed(session, people)
+    return settings_
+
+
+# Retention -------------------------------------------------------------------------------------
 
 
 def sessions_retention_apply(*, now=None) -> int:

@@ -32,7 +32,7 @@ from knowledge.forms.submission import PracticeSubmissionForm
 from knowledge.services import practice_submit
 from samenhuis.refusals import kept_from_form, kept_from_post, refusal_response
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .forms import (
     CONFIRM_LABEL,
     ActionPointForm,
@@ -42,11 +42,13 @@ from .forms import (
     ControlForm,
     FollowUpForm,
     MethodForm,
+    ObserverForm,
     PhaseFormSet,
     SessionPlanForm,
+    SessionSettingsForm,
 )
 from .identifiers import KIND_LABELS
-from .models import ActionPoint, Collects, Contribution, Method, Session, Speakers
+from .models import ActionPoint, Collects, Contribution, Method, Session, SessionObserver, Speakers
 
 EXTEND_MINUTES = 5
 SECRET = IntervisionGroup.Visibility.SECRET
@@ -224,6 +226,34 @@ def method_copy(request, group, access, pk):
     return redirect("intervision:method_edit", slug=group.slug, pk=copy.pk)
 
 
+@group_view(methods=("GET", "POST"), plan=True)
+def session_settings(request, group, access):
+    """The group's rules for its sessions: how long case texts stay, whether observers may follow."""
+    current = services.session_settings_for(group)
+    initial = {"retention_months": current.retention_months, "observers_allowed": current.observers_allowed}
+    form = SessionSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.session_settings_update(actor=request.user, group=group, **form.cleaned_data)
+            except PermissionDenied:
+                return refusal_response(
+                    request,
+                    status=403,
+                    reason=_("Only the group's facilitators plan sessions and adapt methods."),
+                    kept=kept_from_form(form),
+                    back=group.get_absolute_url(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The session settings have been saved."))
+                return redirect(group.get_absolute_url())
+    return render(request, "intervision/session_settings.html", {"group": group, "form": form}, status=status)
+
+
 def _phase_initial(method: Method) -> list[dict]:
     fields = ("name", "purpose", "minutes", "speakers", "collects")
     return [
@@ -328,7 +358,8 @@ def _session_page(request, session, access, *, forms=None, status=200):
             rounds.append({"phase": phase, "contributions": own, "collected": collected, "blind": hidden})
     running = session.status == Session.Status.LIVE and current is not None
     may_write = running and access.may_contribute_in(current)
-    follow_up = _follow_up_points(session)
+    # The earlier sessions' action points are the group's: not for an observer of this one.
+    follow_up = _follow_up_points(session) if access.is_member else []
     context = {
         "session": session,
         "access": access,
@@ -345,6 +376,9 @@ def _session_page(request, session, access, *, forms=None, status=200):
             (point, forms.get(("follow_up", point.pk)) or FollowUpForm.for_point(point)) for point in follow_up
         ],
         "session_strings": _client_strings(),
+        "roles": selectors.session_roles(session, request.user),
+        "observers": selectors.observers_seen_by(session, request.user),
+        "may_choose_observers": access.can_manage_observers and services.observers_allowed(session.group),
     }
     if may_write and current.collects == Collects.ACTIONS:
         context["action_point_form"] = forms.get("action_point") or ActionPointForm()
@@ -381,6 +415,10 @@ def _client_strings() -> dict:
     blind = (
         "%(counter)s question collected; the facilitator shows them together.",
         "%(counter)s questions collected; the facilitator shows them together.",
+    )
+    observers_hidden = (
+        "%(counter)s observer who does not share their profile with you",
+        "%(counter)s observers who do not share their profile with you",
     )
     return {
         "status": {value: str(label) for value, label in Session.Status.choices},
@@ -431,6 +469,9 @@ def _client_strings() -> dict:
         "confirm": str(CONFIRM_LABEL),
         "sending": _("Sending…"),
         "record": _("The record of the session"),
+        "observer": _("observer"),
+        "observers_hidden_one": ngettext(*observers_hidden, 1),
+        "observers_hidden_other": ngettext(*observers_hidden, 2),
         "reconnecting": _("Connection lost; reconnecting. What you missed will appear."),
         "closed": _("You can no longer follow this session live. Reload the page."),
     }
@@ -544,6 +585,74 @@ def session_control(request, session, access):
     except Session.DoesNotExist:
         raise Http404 from None
     return redirect(session)
+
+
+# Observers ---------------------------------------------------------------------------------------
+
+
+def _observers_page(request, session, access, *, form=None, status=200):
+    allowed = services.observers_allowed(session.group)
+    observers = list(selectors.session_observers(session))
+    visible = community_permissions.people_visible_to(request.user, {observer.person_id for observer in observers})
+    for observer in observers:
+        observer.name = observer.person.display_name if observer.person_id in visible else _("Participant")
+    form = form or _observer_form(request, session, data=None)
+    context = {
+        "session": session,
+        "allowed": allowed,
+        "observers": observers,
+        "room_left": services.OBSERVERS_MAX - len(observers),
+        "observers_max": services.OBSERVERS_MAX,
+        "form": form,
+        "can_change_settings": permissions.can_plan_sessions(request.user, session.group),
+    }
+    return render(request, "intervision/session_observers.html", context, status=status)
+
+
+def _observer_form(request, session, *, data):
+    return ObserverForm(
+        data,
+        nameable=selectors.people_nameable_by(request.user),
+        colleagues=list(selectors.observer_choices(request.user, session)),
+    )
+
+
+@session_view(methods=("GET", "POST"))
+def session_observers(request, session, access):
+    """The facilitators choose who outside the group may follow the session (docs/intervision.md,
+    "Observers"): by e-mail address or from their colleagues, only people they may see named."""
+    if not access.can_manage_observers:
+        return _forbidden(request, session.group, _("Only the facilitators choose observers, until the session ends."))
+    if request.method == "GET":
+        return _observers_page(request, session, access)
+    form = _observer_form(request, session, data=request.POST)
+    if form.is_valid():
+        person = form.cleaned_data["observer"]
+        try:
+            services.session_observer_add(actor=request.user, session=session, person=person)
+        except PermissionDenied as error:
+            return _refusal(request, session, error, kept=kept_from_form(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        except Session.DoesNotExist:
+            return _gone(request, form)
+        else:
+            messages.success(request, _("%(person)s may now observe this session.") % {"person": person.display_name})
+            return redirect("intervision:session_observers", pk=session.pk)
+    return _observers_page(request, session, access, form=form, status=400)
+
+
+@session_view(methods=("POST",))
+def session_observer_remove(request, session, access, observer_pk):
+    observer = get_object_or_404(SessionObserver.objects.select_related("person"), pk=observer_pk, session=session)
+    try:
+        services.session_observer_remove(actor=request.user, session=session, person=observer.person)
+    except (ValidationError, PermissionDenied) as error:
+        return _refusal(request, session, error, kept=())
+    except Session.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("The observer has been removed; they no longer see the session."))
+    return redirect("intervision:session_observers", pk=session.pk)
 
 
 # The case intake and the record ------------------------------------------------------------------

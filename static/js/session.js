@@ -35,8 +35,7 @@ if (root && "WebSocket" in window) {
     let pendingPoint = null; // {id, who, what, confirm}
     let pendingControl = null;
     let contributionRetry = null;
-    let waiting = null; // others' blind questions, from the last sync
-    let blindPhase = null; // the questions phase whose questions are not revealed yet
+    let waiting = null; // phase id -> others' blind questions not revealed yet, from the last sync
     let shownCase = null;
     const known = new Map(); // contribution seq -> rev shown
     let tookOver = false;
@@ -147,8 +146,7 @@ if (root && "WebSocket" in window) {
         renderCase();
         renderControls();
         renderForms();
-        if (phase && phase.collects === "questions" && !phase.revealed && !isFacilitator) blindPhase = phase.id;
-        if (phase && phase.collects === "questions" && phase.revealed && blindPhase === phase.id) blindPhase = null;
+        if (phase && phase.collects === "questions" && phase.revealed) revealedNow(phase.id);
         renderBlind();
         // The take buttons go with the end; the page's own are taken over once (their addresses kept).
         if (next.status !== previousStatus || !tookOver) renderTakeButtons();
@@ -440,28 +438,50 @@ if (root && "WebSocket" in window) {
         renderTake(li);
     };
 
-    // Blind questions: how many wait, until the facilitator reveals them.
-    // `waiting` counts the others' questions; the reader's own are on the page.
+    // Blind questions: per phase, how many wait until the facilitator reveals them. `waiting`
+    // counts the others' questions by phase id; the reader's own are on the page. Until the first
+    // sync the page's counts stand.
     const renderBlind = () => {
+        if (waiting === null) return;
         document.querySelectorAll("#sessie-rondes [data-blind]").forEach((node) => {
-            if (Number(node.closest("[data-round]").dataset.round) !== blindPhase) node.remove();
+            if (!waiting[node.closest("[data-round]").dataset.round]) node.remove();
         });
-        if (blindPhase === null || waiting === null) return;
-        const shownRound = document.querySelector(`#sessie-rondes [data-round="${blindPhase}"]`);
-        if (!waiting) {
-            const node = shownRound && shownRound.querySelector("[data-blind]");
-            if (node) node.remove();
-            return;
+        Object.keys(waiting).forEach((phaseId) => {
+            if (!waiting[phaseId]) return;
+            const round = roundFor(Number(phaseId));
+            const count = waiting[phaseId] + round.querySelectorAll("li[data-seq]").length;
+            let node = round.querySelector("[data-blind]");
+            if (!node) {
+                node = element("p");
+                node.dataset.blind = "";
+                round.insertBefore(node, round.querySelector("ul"));
+            }
+            node.textContent = format(count === 1 ? strings.blind_one : strings.blind_other, { counter: count });
+        });
+    };
+
+    // A reveal shows the phase's questions to all: its count goes at once (the sync brings them).
+    const revealedNow = (phaseId) => {
+        if (waiting !== null) delete waiting[String(phaseId)];
+        const node = document.querySelector(`#sessie-rondes [data-round="${phaseId}"] [data-blind]`);
+        if (node) node.remove();
+    };
+
+    // Observers: the list of who takes part ends with them, as the reader may see them named.
+    const renderObservers = (observers) => {
+        const list = document.getElementById("sessie-mensen");
+        if (!list) return;
+        list.querySelectorAll("li[data-observer]").forEach((node) => node.remove());
+        const add = (text) => {
+            const li = element("li", "", text);
+            li.dataset.observer = "";
+            list.append(li);
+        };
+        observers.names.forEach((name) => add(`${name} (${strings.observer})`));
+        if (observers.hidden) {
+            const words = observers.hidden === 1 ? strings.observers_hidden_one : strings.observers_hidden_other;
+            add(format(words, { counter: observers.hidden }));
         }
-        const round = shownRound || roundFor(blindPhase);
-        const count = waiting + round.querySelectorAll("li[data-seq]").length;
-        let node = round.querySelector("[data-blind]");
-        if (!node) {
-            node = element("p");
-            node.dataset.blind = "";
-            round.insertBefore(node, round.querySelector("ul"));
-        }
-        node.textContent = format(count === 1 ? strings.blind_one : strings.blind_other, { counter: count });
     };
 
     // Action points ----------------------------------------------------------------------------
@@ -749,8 +769,9 @@ if (root && "WebSocket" in window) {
                 applyState(frame.state);
                 frame.contributions.forEach(applyContribution);
                 frame.action_points.forEach(applyPoint);
-                waiting = isFacilitator ? 0 : frame.waiting_questions;
+                waiting = isFacilitator ? {} : Object.assign({}, frame.waiting_questions);
                 renderBlind();
+                if (frame.observers) renderObservers(frame.observers);
                 lastRev = Math.max(lastRev, frame.rev);
                 if (syncAgain) {
                     syncAgain = false;
@@ -848,8 +869,6 @@ if (root && "WebSocket" in window) {
 
     // What the page showed counts as seen.
     document.querySelectorAll("#sessie-rondes li[data-seq]").forEach((li) => known.set(Number(li.dataset.seq), Number(li.dataset.rev)));
-    const blindRound = document.querySelector("#sessie-rondes [data-blind]");
-    if (blindRound) blindPhase = Number(blindRound.closest("[data-round]").dataset.round);
 
     setInterval(tick, 1000);
     setInterval(() => send({ type: "ping" }), 30000);

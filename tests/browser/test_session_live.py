@@ -4,7 +4,8 @@ Four people run the incident method on the live page: the facilitator's buttons 
 through the phases without a page load, questions stay blind until revealed, advice is taken, an
 action point is added, and a member who drops out in the middle of a phase comes back in it with
 what was written meanwhile. The presenter cannot write in the gossip phase, not even with a
-hand-made frame. The same steps work without JavaScript. Every session page passes axe.
+hand-made frame. The same steps work without JavaScript. Every session page passes axe. An
+observer follows a session live, writes nothing, and loses it at the end.
 """
 
 import re
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 from intervision import services
 from intervision.models import ActionPoint, Collects, Contribution, Session
 from tests.browser.test_group_journey import log_in
+from tests.factories import UserFactory
 from tests.intervision.test_services import Circle
 
 PHASES = [
@@ -302,3 +304,55 @@ def test_every_session_page_passes_axe(browser, server, assert_accessible):
         assert_accessible(page)
     m_ctx.close()
     context.close()
+
+
+def test_an_observer_follows_the_session_and_loses_it_at_the_end(browser, server, assert_accessible):
+    circle = Circle()
+    session = circle.session
+    guest = UserFactory(profile="Wout Waarnemer")
+    f_ctx, facilitator = open_session(browser, server, circle.facilitator, session)
+    expect(facilitator.locator("#sessie-mensen")).to_contain_text("Greet Begeleider (gespreksleider)")
+
+    # The group allows observers on its settings page; the facilitator picks one by address.
+    settings = f_ctx.new_page()
+    settings.goto(f"/intervisie/groepen/{circle.group.slug}/sessies/instellingen/")
+    assert_accessible(settings)
+    settings.get_by_label("Waarnemers toelaten").check()
+    settings.get_by_role("button", name="Opslaan").click()
+    settings.goto(f"{session.get_absolute_url()}waarnemers/")
+    settings.get_by_label("E-mailadres").fill("niemand@huis.test")
+    settings.get_by_role("button", name="Toevoegen als waarnemer").click()
+    expect(settings.locator(".field-errors")).to_contain_text("Er is geen account met dit e-mailadres")
+    expect(settings.get_by_label("E-mailadres")).to_have_value("niemand@huis.test")
+    assert_accessible(settings)  # the form with its error
+    settings.get_by_label("E-mailadres").fill(guest.email)
+    settings.get_by_role("button", name="Toevoegen als waarnemer").click()
+    expect(settings.locator("#observers-now + ul")).to_contain_text("Wout Waarnemer")
+    assert_accessible(settings)  # the list with its remove button
+    # The session page, open all along, learns of the observer without a reload.
+    expect(facilitator.locator("#sessie-mensen li[data-observer]")).to_have_text(["Wout Waarnemer (waarnemer)"])
+
+    o_ctx, observer = open_session(browser, server, guest, session)
+    expect(observer.get_by_text("Je volgt deze sessie als waarnemer")).to_be_visible()
+    expect(observer.locator("#sessie-casustekst")).to_contain_text("deelt de casus")
+    assert_accessible(observer)  # planned
+    control(facilitator, "Start de sessie")
+    sees_phase([observer], PHASES[0])
+    a_ctx, anna = open_session(browser, server, circle.anna, session)
+    control(facilitator, "Volgende fase")
+    sees_phase([observer, anna], PHASES[1])
+    contribute(anna, "Sinds wanneer komt ze later?")
+    expect(observer.locator("#sessie-rondes [data-blind]")).to_have_text(re.compile("^1 vraag verzameld"))
+    assert observer.locator("textarea").count() == 0
+    assert observer.locator("#sessie-sturen button").count() == 0
+    assert_accessible(observer)  # running, with blind questions
+    control(facilitator, "Toon de vragen")
+    expect(observer.locator("#sessie-rondes li[data-seq] .prose")).to_have_text(["Sinds wanneer komt ze later?"])
+
+    control(facilitator, "Beëindig de sessie")
+    expect(observer.locator("#sessie-status")).to_have_text("Afgelopen")
+    expect(observer.locator("#sessie-verbinding")).to_contain_text("niet meer live volgen")
+    assert observer.goto(session.get_absolute_url()).status == 403
+    assert observer.goto(f"{session.get_absolute_url()}verslag/").status == 403
+    for context in (f_ctx, o_ctx, a_ctx):
+        context.close()
