@@ -6,15 +6,11 @@ database is the record and clients catch up with `sync`. A layer that is down is
 raised to the writer.
 """
 
-import asyncio
 import logging
-import weakref
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-
-from samenhuis import afterwork
 
 logger = logging.getLogger(__name__)
 
@@ -36,61 +32,24 @@ def group_send_now(group: str, event: dict) -> None:
 
 
 def group_send_all_now(announcements: list[tuple[str, dict]]) -> None:
-    """`group_send_now` for many (group, event) pairs in one trip to the event loop.
-
-    From a worker thread of the server (a socket's database work, the after-commit worker of
-    samenhuis/afterwork.py) the announcements are handed to the server's event loop and the
-    thread goes on at once: they leave in the order they were handed over, and the post they
-    announce is acknowledged without waiting for the channel layer (waiting cost the loop a
-    thread hand-over per post, bench/chat.py). From a thread without a server loop (a management
-    command, a test) the call waits; each such trip makes a loop and a connection to the layer, so
-    a batch of notifications makes one, not one per notification."""
+    """`group_send_now` for many (group, event) pairs in one trip to the event loop: from a thread
+    without one (the after-commit worker, samenhuis/afterwork.py) each trip makes a loop and a
+    connection to the layer, so a batch of notifications makes one, not one per notification."""
     layer = get_channel_layer()
     if layer is None or not announcements:
         return
-    loop = _server_loop()
-    if loop is not None:
-        asyncio.run_coroutine_threadsafe(_send_in_order(layer, announcements), loop)
-        return
+
+    async def send_all():
+        for group, event in announcements:
+            try:
+                await layer.group_send(group, event)
+            except Exception as error:
+                _log_unannounced(group, event, error)
+
     try:
-        async_to_sync(_send_all)(layer, announcements)
+        async_to_sync(send_all)()
     except Exception as error:  # before any send: no loop could be had for it
         for group, event in announcements:
-            _log_unannounced(group, event, error)
-
-
-def _server_loop() -> asyncio.AbstractEventLoop | None:
-    """The running event loop of the server whose worker thread this is, or None (also in the
-    loop's own thread)."""
-    loop = afterwork.server_loop()
-    if loop is None or not loop.is_running() or loop.is_closed():
-        return None
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return loop
-    return None
-
-
-# One lock per event loop, taken in the order the announcements were handed over (asyncio's locks
-# are first come, first served), so they reach the layer in that order.
-_send_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-async def _send_in_order(layer, announcements: list[tuple[str, dict]]) -> None:
-    loop = asyncio.get_running_loop()
-    lock = _send_locks.get(loop)
-    if lock is None:
-        lock = _send_locks[loop] = asyncio.Lock()
-    async with lock:
-        await _send_all(layer, announcements)
-
-
-async def _send_all(layer, announcements: list[tuple[str, dict]]) -> None:
-    for group, event in announcements:
-        try:
-            await layer.group_send(group, event)
-        except Exception as error:
             _log_unannounced(group, event, error)
 
 

@@ -57,7 +57,7 @@ def after_commit(function: Batch, item: object, *, using: str = "default") -> No
     if getattr(settings, "SAMENHUIS_AFTERWORK_INLINE", False):
         transaction.on_commit(lambda: _run_logged(function, [item]), using=using)
     else:
-        loop = server_loop()
+        loop = _server_loop()
         transaction.on_commit(lambda: _runner.put(function, item, loop=loop), using=using)
 
 
@@ -67,10 +67,9 @@ def drain(timeout: float | None = None) -> bool:
     return _runner.drain(timeout)
 
 
-def server_loop() -> asyncio.AbstractEventLoop | None:
+def _server_loop() -> asyncio.AbstractEventLoop | None:
     """The event loop whose sync_to_async call runs this thread (asgiref keeps it per thread, and
-    `async_to_sync` uses it the same way), or None in a thread without one. Also used by
-    realtime.sockets to hand announcements to that loop."""
+    `async_to_sync` uses it the same way), or None in a thread without one."""
     if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
         return None
     return getattr(SyncToAsync.threadlocal, "main_event_loop", None)
