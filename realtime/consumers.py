@@ -12,8 +12,10 @@ import json
 import logging
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
+from channels.db import aclose_old_connections, database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -61,11 +63,25 @@ class Busy(Exception):
     """The process or the stream is too busy for this write now; nothing was stored."""
 
 
-def in_worker(function):
-    """Run a stream socket's database work in the thread pool. database_sync_to_async's default
-    runs every socket's work in one shared thread, so two hundred sockets would queue behind
-    each other's writes; the pool lets their database round trips overlap."""
-    return database_sync_to_async(function, thread_sensitive=False)
+# Writes have worker threads of their own: a wave of reads (syncs after a reconnect, read
+# positions, history) then never keeps a post from starting within WRITE_START_WITHIN_SECONDS.
+# Created on first use, sized by SAMENHUIS_STREAM_WRITE_THREADS.
+_write_pool: ThreadPoolExecutor | None = None
+
+
+def write_pool() -> ThreadPoolExecutor:
+    global _write_pool
+    if _write_pool is None:
+        _write_pool = ThreadPoolExecutor(settings.SAMENHUIS_STREAM_WRITE_THREADS, thread_name_prefix="stream-write")
+    return _write_pool
+
+
+def in_worker(function, *, executor=None):
+    """Run a stream socket's database work in a thread pool: the event loop's (reads) or `executor`
+    (writes: `write_pool()`). database_sync_to_async's default runs every socket's work in one
+    shared thread, so two hundred sockets would queue behind each other's writes; a pool lets
+    their database round trips overlap."""
+    return database_sync_to_async(function, thread_sensitive=False, executor=executor)
 
 
 class FrameConsumer(AsyncWebsocketConsumer):
@@ -103,6 +119,20 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
     async def frame_allowed(self, frame) -> bool:
         raise NotImplementedError
+
+    async def dispatch(self, message):
+        """Channels' own `dispatch` first closes stale database connections of its one sync thread,
+        a hop to that thread for every message; announcements reach every socket of a stream, so
+        that hop cost more than delivering them (bench/chat.py). These sockets do their database
+        work in worker threads (`in_worker`) that close their own stale connections, before and
+        after; the sync thread's (the log-in middleware reads the session there) are still closed
+        when a socket opens or closes."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        if message["type"] in ("websocket.connect", "websocket.disconnect"):
+            await aclose_old_connections()
+        await handler(message)
 
     async def sockets_close(self, event):
         """Log-out closes one session's sockets; deactivation or a password change closes all."""
@@ -270,12 +300,13 @@ class StreamConsumer(FrameConsumer):
 
     # Client frames ----------------------------------------------------------------------------
 
-    async def call(self, frame, work, *, start_by: float | None = None):
+    async def call(self, frame, work, *, start_by: float | None = None, executor=None):
         """Re-read the person's access, then run `work(access)`, in one worker thread and in the
         reader's language. A refusal becomes an error frame (with the frame's `id`, and
         `client_id` for writes) and None is returned; lost access closes the socket. Work done
         only for its effect answers True, so that None always means refused. Work that got no
-        worker thread before `start_by` (time.monotonic()) is refused as `busy` unstarted."""
+        worker thread before `start_by` (time.monotonic()) is refused as `busy` unstarted; `executor`
+        is the thread pool (`in_worker`)."""
         ids = frame_ids(frame)
 
         def run():
@@ -287,7 +318,7 @@ class StreamConsumer(FrameConsumer):
                 return work(self.access)
 
         try:
-            result = await in_worker(run)()
+            result = await in_worker(run, executor=executor)()
         except Busy:
             await self.send_busy(ids)
         except OperationalError as error:
@@ -328,7 +359,8 @@ class StreamConsumer(FrameConsumer):
         # Counted on the event loop's one thread, so no lock is needed.
         StreamConsumer.writes_in_flight += 1
         try:
-            return await self.call(frame, work, start_by=time.monotonic() + WRITE_START_WITHIN_SECONDS)
+            start_by = time.monotonic() + WRITE_START_WITHIN_SECONDS
+            return await self.call(frame, work, start_by=start_by, executor=write_pool())
         finally:
             StreamConsumer.writes_in_flight -= 1
 

@@ -47,3 +47,10 @@ application = ProtocolTypeRouter(
 # requests and sockets made since. Without this, full collections paused Daphne for 200-400 ms
 # at a time under bench/chat.py's load (docs/performance.md).
 gc.freeze()
+
+# The event loop thread delivers announcements while worker threads do the sockets' database work,
+# each query a round trip that gives the GIL away. Python makes a thread that wants the GIL back
+# wait up to the switch interval (5 ms by default) while the loop computes, so a post of a dozen
+# queries waited tens of milliseconds for the GIL alone under load (bench/chat.py). A shorter
+# interval hands the GIL back sooner.
+sys.setswitchinterval(settings.SAMENHUIS_GIL_SWITCH_SECONDS)

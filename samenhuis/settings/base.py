@@ -334,6 +334,12 @@ SAMENHUIS_ROOM_RATE_LIMIT = (env_int("ROOM_RATE_LIMIT_MESSAGES", 10), env_int("R
 # Posts one process handles at once (waiting for or holding a worker thread); one more is refused
 # with `busy` at once instead of queueing behind them (docs/realtime.md, "Back-pressure").
 SAMENHUIS_ROOM_POSTS_IN_FLIGHT = env_int("ROOM_POSTS_IN_FLIGHT", 16)
+# Worker threads of a process kept for writes (posts), so that reads never hold them up; each
+# keeps a database connection (realtime/consumers.py, `write_pool`).
+SAMENHUIS_STREAM_WRITE_THREADS = env_int("STREAM_WRITE_THREADS", 4)
+# How long Daphne's event loop may keep the GIL from a worker thread back from the database
+# (samenhuis/asgi.py; Python's default is 0.005).
+SAMENHUIS_GIL_SWITCH_SECONDS = 0.001
 # After-commit work (samenhuis/afterwork.py) runs in a background thread; the test settings run
 # it in the committing thread instead.
 SAMENHUIS_AFTERWORK_INLINE = False

@@ -128,6 +128,50 @@ async def test_posts_beyond_the_bound_in_flight_are_refused_busy_at_once(setting
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
+async def test_a_post_has_a_worker_thread_while_every_reading_thread_is_taken():
+    """Posts run in threads of their own (`realtime.consumers.write_pool`): reads that hold every
+    thread of the event loop's pool do not keep a post from starting within its 0.25 s."""
+    room, anna = await make_thematic(), await make_user()
+    socket, _ = await joined(room, anna)
+    loop, release = asyncio.get_running_loop(), threading.Event()
+    # Every thread the loop's own pool may start, and more, busy until the test releases them.
+    blocked = [loop.run_in_executor(None, release.wait, 10) for _ in range(40)]
+    try:
+        await asyncio.sleep(0.05)
+        await socket.send_json_to({"type": "post", "client_id": "w1", "body": "Toch verstuurd"})
+        answer = await next_of(socket, "ack", timeout=5)
+        assert answer["type"] == "ack" and answer["client_id"] == "w1"
+    finally:
+        release.set()
+        await asyncio.gather(*blocked)
+        await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_an_announcement_reaches_a_socket_without_a_hop_to_the_sync_thread(monkeypatch):
+    """Channels closes stale database connections in its one sync thread before every message a
+    consumer handles; stream sockets do so only when they connect or disconnect, not for every
+    announcement they deliver."""
+    hops = []
+
+    async def counted():
+        hops.append(1)
+
+    monkeypatch.setattr(realtime_consumers, "aclose_old_connections", counted)
+    room, anna = await make_thematic(), await make_user()
+    socket, _ = await joined(room, anna)
+    assert len(hops) == 1  # connecting
+    for number in range(3):
+        await sync_to_async(post)(room, anna, f"Bericht {number}")
+        assert (await next_of(socket, "message"))["type"] == "message"
+    assert len(hops) == 1
+    await socket.disconnect()
+    assert len(hops) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
 async def test_a_socket_that_falls_behind_is_told_to_resync_and_drops_what_is_stale():
     room, anna = await make_thematic(), await make_user(profile="Anna")
     socket, _ = await joined(room, anna)
