@@ -20,7 +20,7 @@ from wagtail.models import Site
 from community.models import Profile
 from community.selectors import organisations as directory
 from samenhuis import start as registry
-from samenhuis.start import MemberStart, Section
+from samenhuis.start import Card, MemberStart, Section
 
 from . import selectors
 from .footer import FOOTER
@@ -243,4 +243,17 @@ def start_page_context(request) -> dict:
     now = timezone.now()
     since = member_visit_record(person=request.user, now=now)
     start = MemberStart(request=request, user=request.user, now=now, since=since)
-    return {"since": since, "sections": registry.sections(registry.START_PANELS, start)}
+    # Shortcuts to what other apps offer members (the rooms): theirs to register (samenhuis/start.py).
+    shortcuts = [card for card in registry.cards(registry.MEMBER_CARDS, request) if not card.yours]
+    return {"since": since, "sections": registry.sections(registry.START_PANELS, start), "shortcuts": shortcuts}
+
+
+def member_card(request) -> Card:
+    """Under "you" on the community page: the practices the member shared."""
+    return Card(
+        title=_("My contributions"),
+        text=_("The practices you shared and where the editors are with them."),
+        url=reverse("knowledge:my_submissions"),
+        order=30,
+        yours=True,
+    )

@@ -10,7 +10,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from samenhuis.start import HOME_SECTIONS, HUB_SECTIONS, START_PANELS
+from samenhuis.start import HOME_SECTIONS, HUB_SECTIONS, MEMBER_CARDS, START_PANELS
 
 from . import magazine_workflow, review, start
 from .models import LifeDomain, MagazineIndexPage, Pillar, PracticeIndexPage, PracticePage, TargetGroup, Theme
@@ -95,4 +95,5 @@ hooks.register(HOME_SECTIONS, start.home_magazine)
 hooks.register(HUB_SECTIONS, start.hub_life_domains)
 hooks.register(HUB_SECTIONS, start.hub_practices)
 hooks.register(HUB_SECTIONS, start.hub_magazine)
+hooks.register(MEMBER_CARDS, start.member_card)
 hooks.register(START_PANELS, start.start_new_practices)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from community import permissions as community_permissions
 from community.models import User
-from samenhuis.start import MemberStart, Section, group_facts
+from samenhuis.start import Card, MemberStart, Section, group_facts
 
 from . import permissions, selectors
 from .models import Message, Room, RoomMember
@@ -100,4 +100,14 @@ def group_room_section(request, group, access) -> Section:
         template="rooms/group_room_section.html",
         order=20,
         context={"room": room},
+    )
+
+
+def member_card(request) -> Card:
+    """The discussion rooms on the community page (/gemeenschap/) and among the start page's shortcuts."""
+    return Card(
+        title=_("Discussion rooms"),
+        text=_("Exchange questions and experience per life domain, and with your intervision group."),
+        url=reverse("rooms:rooms"),
+        order=20,
     )

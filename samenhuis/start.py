@@ -39,6 +39,10 @@ GROUP_SECTIONS = "samenhuis_group_sections"
 # there (knowledge.site_structure.site_structure_ensure calls these after the knowledge hub, at
 # every migrate); the agenda is events'.
 SITE_SECTIONS = "samenhuis_site_sections"
+# fn(request) -> Card | None: an app's entry point for members: a card of the community page
+# (/gemeenschap/; the discussion rooms, the member's contributions) and, unless it is `yours`, a
+# shortcut of the member start page.
+MEMBER_CARDS = "samenhuis_member_cards"
 
 
 @dataclass
@@ -81,6 +85,23 @@ def sections(hook_name: str, *args) -> list[Section]:
     (nothing to say, such as a prompt that no longer applies) is left out."""
     found = [section for contribute in hooks.get_hooks(hook_name) if (section := contribute(*args)) is not None]
     return sorted(found, key=lambda section: (section.order, section.key))
+
+
+@dataclass(frozen=True)
+class Card:
+    """One card of the community page: under "the community" or, with `yours`, under "you"."""
+
+    title: str
+    text: str
+    url: str
+    order: int = 100
+    yours: bool = False
+
+
+def cards(hook_name: str, *args) -> list[Card]:
+    """Every registered card, in order; a contribution that returns None is left out."""
+    found = [card for contribute in hooks.get_hooks(hook_name) if (card := contribute(*args)) is not None]
+    return sorted(found, key=lambda card: (card.order, card.title))
 
 
 def group_facts(start: MemberStart, group_ids: list[int]) -> dict[int, list[GroupFact]]:

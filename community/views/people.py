@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from samenhuis import start as registry
 from samenhuis.files import private_file_response
 
 from .. import permissions, services
@@ -41,7 +42,13 @@ def avatar_url(profile: Profile) -> str:
 
 
 def index(request):
-    return render(request, "community/index.html")
+    # Cards of higher apps (the rooms, the knowledge base) are theirs to register (samenhuis/start.py).
+    cards = registry.cards(registry.MEMBER_CARDS, request) if request.user.is_authenticated else []
+    return render(
+        request,
+        "community/index.html",
+        {"cards": [card for card in cards if not card.yours], "your_cards": [card for card in cards if card.yours]},
+    )
 
 
 @login_required

@@ -188,3 +188,15 @@ def test_the_room_page_costs_the_same_queries_for_10_or_40_messages(client, djan
     assert many == few
     with django_assert_max_num_queries(25):
         client.get(room.get_absolute_url())
+
+
+def test_the_community_page_and_the_start_page_lead_to_the_rooms_through_what_the_rooms_register(client):
+    """Community and knowledge are lower apps: their pages show the rooms' entry point because the
+    rooms register it (samenhuis.start.MEMBER_CARDS), for members only."""
+    rooms_url = reverse("rooms:rooms")
+    assert rooms_url not in client.get("/gemeenschap/").content.decode()
+    logged_in(client, UserFactory())
+    community = client.get("/gemeenschap/").content.decode()
+    assert f'href="{rooms_url}"' in community and "Gespreksruimtes" in community
+    assert f'href="{reverse("knowledge:my_submissions")}"' in community  # knowledge's, under "you"
+    assert f'href="{rooms_url}"' in client.get("/").content.decode()  # a shortcut of the start page

@@ -1,9 +1,11 @@
 """Apps depend one way (DESIGN.md, "Architecture"; samenhuis/start.py): a lower app never imports a
 higher one. Where a lower page shows something of a higher app, the higher app registers it
 (samenhuis/start.py's hook names, community's signals). Read from the source, so a new upward
-import fails here whether or not a test reaches it. Migrations are history and are not read."""
+import, or a template linking to a higher app's URL, fails here whether or not a test reaches it.
+Migrations are history and are not read."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,42 @@ def upward_imports(app: str) -> list[str]:
 @pytest.mark.parametrize("app", LAYERS)
 def test_no_app_imports_a_higher_one(app):
     assert upward_imports(app) == []
+
+
+URL_TAG = re.compile(r"""{%\s*url\s+['"]([\w-]+):""")
+
+
+def url_namespace_apps() -> dict[str, str]:
+    """Each URL namespace and the app whose URL module defines it."""
+    from django.urls import get_resolver
+
+    return {
+        namespace: getattr(resolver.urlconf_module, "__name__", str(resolver.urlconf_name)).split(".")[0]
+        for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items()
+    }
+
+
+def upward_links(app: str) -> list[str]:
+    """Templates of `app` that name a higher app's URL (`{% url 'rooms:…' %}`): a page of a lower
+    app links to a higher one only through what the higher app registers."""
+    higher, owners, wrong = LAYERS[LAYERS.index(app) + 1 :], url_namespace_apps(), []
+    for path in sorted((ROOT / app).rglob("*.html")):
+        for match in URL_TAG.finditer(path.read_text()):
+            if owners.get(match.group(1)) in higher:
+                wrong.append(f"{path.relative_to(ROOT)} links to {match.group(1)}:")
+    return wrong
+
+
+@pytest.mark.parametrize("app", LAYERS)
+def test_no_app_template_links_to_a_higher_app(app):
+    assert upward_links(app) == []
+
+
+def test_the_check_sees_an_upward_link(tmp_path, monkeypatch):
+    (tmp_path / "community" / "templates").mkdir(parents=True)
+    (tmp_path / "community" / "templates" / "bad.html").write_text("<a href=\"{% url 'rooms:rooms' %}\">x</a>")
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    assert upward_links("community") == ["community/templates/bad.html links to rooms:"]
 
 
 def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
