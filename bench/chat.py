@@ -89,6 +89,7 @@ KEY = re.compile(r"bench-key-(\w+)")
 READ_EVERY_SECONDS = 3.0  # as static/js/room.js: 3 to 6 s between reads
 GAP_WAIT_SECONDS = 0.5  # as static/js/room.js: how long a gap may fill itself before a sync
 DRAIN_SECONDS = 3.0
+ACK_WAIT_LIMIT_SECONDS = 60.0  # how long the end of a run waits for posts still being retried
 PATHS = {
     "broadcast": "/ws/bench/broadcast/{room}/",
     "persist": "/ws/bench/persist/{room}/",
@@ -625,6 +626,18 @@ async def post_at_rate(clients: list[Client], run: Run, rate: float, first: int,
 
 
 async def clients_close(clients: list[Client], run: Run):
+    # A post refused as busy is sent again after a back-off that grows with each refusal: wait (up
+    # to ACK_WAIT_LIMIT_SECONDS) until every post is stored before the drain, or its deliveries
+    # would count as lost while the post was still on its way.
+    waited_from = time.perf_counter()
+
+    def retrying() -> bool:  # not stored yet, and either unanswered or refused as busy
+        return any(key not in run.acked and run.answered.get(key, ("busy",))[0] == "busy" for key in run.sent)
+
+    while run.retry_busy and retrying():
+        if time.perf_counter() - waited_from > ACK_WAIT_LIMIT_SECONDS:
+            break
+        await asyncio.sleep(0.1)
     await asyncio.sleep(DRAIN_SECONDS)
     # A last sync on every socket collects whatever the live traffic never delivered.
     if run.name == "rooms":

@@ -33,9 +33,7 @@ def found(text: str) -> list[str]:
 
 
 def post(text: str, client_id: str = "w-1"):
-    return room_services.room_message_post(
-        room=thematic_room(), author=UserFactory(), body=text, client_id=client_id
-    )
+    return room_services.room_message_post(room=thematic_room(), author=UserFactory(), body=text, client_id=client_id)
 
 
 @pytest.mark.django_db
