@@ -76,6 +76,18 @@ def _forbidden(request, group, reason: str):
     return render(request, "intervision/forbidden.html", {"group": group, "reason": reason}, status=403)
 
 
+def _planning_refused(request, group, form):
+    """A facilitator's form refused because the person no longer plans the group's sessions (their
+    role changed after the page was shown): 403, with what they typed kept."""
+    return refusal_response(
+        request,
+        status=403,
+        reason=_("Only the group's facilitators plan sessions and adapt methods."),
+        kept=kept_from_form(form),
+        back=group.get_absolute_url(),
+    )
+
+
 def session_view(*, methods=("GET",)):
     def decorator(view):
         @wraps(view)
@@ -190,13 +202,7 @@ def session_plan(request, group, access):
                     meeting=data["meeting"],
                 )
             except PermissionDenied:
-                return refusal_response(
-                    request,
-                    status=403,
-                    reason=_("Only the group's facilitators plan sessions and adapt methods."),
-                    kept=kept_from_form(form),
-                    back=group.get_absolute_url(),
-                )
+                return _planning_refused(request, group, form)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -239,13 +245,7 @@ def session_settings(request, group, access):
             try:
                 services.session_settings_update(actor=request.user, group=group, **form.cleaned_data)
             except PermissionDenied:
-                return refusal_response(
-                    request,
-                    status=403,
-                    reason=_("Only the group's facilitators plan sessions and adapt methods."),
-                    kept=kept_from_form(form),
-                    back=group.get_absolute_url(),
-                )
+                return _planning_refused(request, group, form)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
