@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from community.models import GroupMembership, IntervisionGroup, User
-from community.permissions import MANAGE_COMMUNITY
+from community.models import GroupMembership, IntervisionGroup, Profile, User
+from community.permissions import MANAGE_COMMUNITY, NOBODY
 
 from .models import Room, RoomMember
 
@@ -32,6 +32,9 @@ class RoomAccess:
     state: RoomMember | None
     group_role: str | None
     is_admin: bool
+    # Who may see the person's own profile (`community.permissions.audience_of`), read in the same
+    # query: a post names its author without asking again.
+    audience: str = NOBODY
 
     @property
     def can_read(self) -> bool:
@@ -79,6 +82,7 @@ def _room_access_sql() -> str:
         "content_type": ContentType._meta.db_table,
         "member": RoomMember._meta.db_table,
         "membership": GroupMembership._meta.db_table,
+        "profile": Profile._meta.db_table,
     }
     return """
         SELECT u.is_superuser,
@@ -92,17 +96,18 @@ def _room_access_sql() -> str:
                          JOIN {content_type} ct ON ct.id = p.content_type_id
                         WHERE ug.user_id = u.id AND ct.app_label = %(app)s AND p.codename = %(codename)s),
                s.id, s.last_read_seq, s.notify, s.muted_until IS NOT NULL AND s.muted_until > %(now)s,
-               g.role
+               g.role, pr.visibility
           FROM {user} u
           LEFT JOIN {member} s ON s.person_id = u.id AND s.room_id = %(room)s
           LEFT JOIN {membership} g ON g.person_id = u.id AND g.group_id = %(group)s
+          LEFT JOIN {profile} pr ON pr.user_id = u.id
          WHERE u.id = %(person)s AND u.is_active
     """.format(**tables)  # noqa: S608 - table names from the models; every value is a parameter
 
 
 def room_access(user, room: Room) -> RoomAccess:
-    """One query: whether the person is still active and an administrator, their room state and
-    their group role, read from the database now (a socket asks for every frame)."""
+    """One query: whether the person is still active and an administrator, their room state,
+    their group role and who may see their profile, read from the database now (a socket asks for every frame)."""
     if not (user.is_authenticated and user.is_active):
         return RoomAccess(None, room, None, None, False)
     app_label, codename = MANAGE_COMMUNITY.split(".")
@@ -119,13 +124,13 @@ def room_access(user, room: Room) -> RoomAccess:
         row = cursor.fetchone()
     if row is None:
         return RoomAccess(None, room, None, None, False)
-    is_superuser, manages, state_id, last_read_seq, notify, muted, group_role = row
+    is_superuser, manages, state_id, last_read_seq, notify, muted, group_role, visibility = row
     state = None
     if state_id is not None:
         state = RoomMember(id=state_id, room=room, person=user, last_read_seq=last_read_seq, notify=notify)
         if muted:
             state.muted_until = RoomMember.objects.values_list("muted_until", flat=True).get(pk=state_id)
-    return RoomAccess(user, room, state, group_role, bool(is_superuser or manages))
+    return RoomAccess(user, room, state, group_role, bool(is_superuser or manages), visibility or NOBODY)
 
 
 def rooms_readable_by(user) -> QuerySet[Room]:

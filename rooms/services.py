@@ -13,6 +13,8 @@ A refused action raises `ValidationError` with a code (the socket's error code) 
 `PermissionDenied`, and changes nothing.
 """
 
+import copy
+import functools
 import html
 import json
 import math
@@ -24,8 +26,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape, strip_tags
@@ -82,7 +84,9 @@ def _announce_access_changed(room: Room, person: User) -> None:
     _announce_on_commit(room, {"type": "room.access_changed", "person": person.pk})
 
 
-def _announce_message_on_commit(message: Message, *, author_read_now: bool = False, **extra) -> None:
+def _announce_message_on_commit(
+    message: Message, *, author_read_now: bool = False, author_audience: str | None = None, **extra
+) -> None:
     payload = selectors.message_payload(message)
     frame = {"type": "message", "rev": message.rev, "message": payload}
     if extra.get("parent"):
@@ -90,11 +94,14 @@ def _announce_message_on_commit(message: Message, *, author_read_now: bool = Fal
     # Whom the frame names, and who may see each of them: a socket whose viewer may see them all
     # sends the frame as written; the others send a copy without those names (docs/privacy.md,
     # "Where people are named"). One query, none for a change whose message (with its author's
-    # profile) was `author_read_now` and that names nobody else. Never the profile of the author
-    # a caller passed in: a socket holds that one from when it connected. Pairs: channel layers
-    # want string keys.
+    # profile) was `author_read_now`, or whose author's audience the caller read in this round
+    # (`author_audience`: a post, from the access query), and that names nobody else. Never the
+    # profile of the author a caller passed in: a socket holds that one from when it connected.
+    # Pairs: channel layers want string keys.
     audiences = {}
-    if author_read_now and message.author_id:
+    if author_audience is not None and message.author_id:
+        audiences[message.author_id] = author_audience
+    elif author_read_now and message.author_id:
         audiences[message.author_id] = community_permissions.audience_of(message.author)
     audiences |= community_permissions.audiences_of(selectors.people_named_in(payload) - audiences.keys())
     event = {
@@ -125,15 +132,11 @@ def _lock_message(message: Message) -> tuple[Room, Message]:
     return room, Message.objects.select_related("author", "parent").get(pk=message.pk)
 
 
-def _next_rev(room: Room, *, new_message: bool = False) -> None:
-    """Advance the locked room's counters; the caller stores the change in the same transaction."""
+def _next_rev(room: Room) -> None:
+    """Advance the locked room's rev; the caller stores the change in the same transaction. (A new
+    message takes its numbers with `_take_numbers`.)"""
     room.last_rev += 1
-    fields = ["last_rev"]
-    if new_message:
-        room.last_seq += 1
-        room.last_message_at = timezone.now()
-        fields += ["last_seq", "last_message_at"]
-    room.save(update_fields=fields)
+    room.save(update_fields=["last_rev"])
 
 
 def _access(actor: User, room: Room) -> permissions.RoomAccess:
@@ -176,18 +179,69 @@ def _clean_body(body: str, *, allow_empty: bool = False) -> str:
     return body
 
 
-def _check_rate(author: User) -> None:
+def _rate_wait(recent: list, now) -> None:
+    """Refuse a post when the author's newest posts (`recent`, their times, newest first) reached
+    the rate limit within its window."""
     count, seconds = settings.SAMENHUIS_ROOM_RATE_LIMIT
-    since = timezone.now() - timedelta(seconds=seconds)
-    recent = list(
-        Message.objects.filter(author=author, created_at__gte=since)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:count]
-    )
     if len(recent) >= count:
-        oldest = recent[-1]
-        wait = (oldest + timedelta(seconds=seconds) - timezone.now()).total_seconds()
+        oldest = recent[count - 1]
+        wait = (oldest + timedelta(seconds=seconds) - now).total_seconds()
         raise RateLimited(max(1, math.ceil(wait)))
+
+
+def _retry_or_recent(room: Room, author: User, client_id: str, now) -> tuple[int | None, list]:
+    """One query for both checks of a post: the message this `client_id` already stored (a retry),
+    and the times of the author's posts within the rate limit's window, newest first."""
+    count, seconds = settings.SAMENHUIS_ROOM_RATE_LIMIT
+    retry = Q(room=room, client_id=client_id)
+    rows = list(
+        Message.objects.filter(Q(author=author) & (retry | Q(created_at__gte=now - timedelta(seconds=seconds))))
+        .annotate(is_retry=Case(When(retry, then=Value(True)), default=Value(False)))
+        .order_by("-is_retry", "-created_at")
+        .values_list("pk", "is_retry", "created_at")[: count + 1]
+    )
+    if rows and rows[0][1]:
+        return rows[0][0], []
+    return None, [created_at for _pk, _retry, created_at in rows]
+
+
+class _Retry(Exception):
+    """A post's `client_id` was stored before: its transaction rolls back (giving the numbers it
+    took back) and the stored message is the answer."""
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
+@functools.cache
+def _take_numbers_sql() -> str:
+    room = connection.ops.quote_name(Room._meta.db_table)
+    return f"""
+        UPDATE {room} SET last_rev = last_rev + 1, last_seq = last_seq + 1, last_message_at = %s
+         WHERE id = %s
+     RETURNING last_rev, last_seq, archived_at
+    """  # noqa: S608 - the model's table; every value is a parameter
+
+
+def _take_numbers(room: Room, now) -> Room:
+    """Lock the room and take its next message number and rev in one statement (the lock is held
+    to the end of the transaction, as `_lock`'s): a copy of `room` with its counters and its
+    archived state as they are now."""
+    with connection.cursor() as cursor:
+        cursor.execute(_take_numbers_sql(), [connection.ops.adapt_datetimefield_value(now), room.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Room.DoesNotExist
+    room = copy.copy(room)
+    room.last_rev, room.last_seq, archived_at = row
+    # An archived room refuses the post (`_require_post`): one more query then (for the value as
+    # the model reads it), none otherwise. (Not `archived_at IS NOT NULL`: SQLite 3.40 answers that
+    # wrongly in a RETURNING clause.)
+    room.archived_at = None
+    if archived_at is not None:
+        room.archived_at = Room.objects.values_list("archived_at", flat=True).get(pk=room.pk)
+    room.last_message_at = now
+    return room
 
 
 def _chosen(mentions) -> list[int]:
@@ -231,7 +285,6 @@ def room_state_get(*, person: User, room: Room) -> RoomMember:
     return _state(room, person)
 
 
-@transaction.atomic
 def room_message_post(
     *,
     room: Room,
@@ -253,14 +306,25 @@ def room_message_post(
     _require(access.can_read)
     body = _clean_body(body, allow_empty=bool(files))
     chosen = _chosen(mentions)
-    # Everything numbered goes through the room's lock; under it a retry (even one that raced
-    # the first attempt) finds the stored message, and the room's archived state is current.
-    room = _lock(room)
-    existing = Message.objects.filter(room=room, author=author, client_id=client_id).first()
-    if existing is not None:
-        return existing
+    try:
+        return _post(room, author, body, client_id, parent_seq, files, access, chosen)
+    except _Retry as retry:
+        return Message.objects.get(pk=retry.pk)
+
+
+@transaction.atomic
+def _post(room, author, body, client_id, parent_seq, files, access, chosen) -> Message:
+    """`room_message_post`'s transaction: four statements for a plain post (the numbers, which
+    also lock the room; the retry and rate checks; the message; the author's read position).
+    Everything numbered goes through the room's lock; under it a retry (even one that raced the
+    first attempt) finds the stored message, and the room's archived state is current."""
+    now = timezone.now()
+    room = _take_numbers(room, now)
+    retry_of, recent = _retry_or_recent(room, author, client_id, now)
+    if retry_of is not None:
+        raise _Retry(retry_of)
     _require_post(replace(access, room=room))
-    _check_rate(author)
+    _rate_wait(recent, now)
     parent = None
     if parent_seq is not None:
         parent = Message.objects.filter(room=room, seq=parent_seq).select_related("parent", "author").first()
@@ -270,7 +334,6 @@ def room_message_post(
         if parent.is_removed:
             raise ValidationError(_("You cannot reply to a removed message."), code="removed")
     rendered = _render(room, body, author, chosen)
-    _next_rev(room, new_message=True)
     message = Message.objects.create(
         room=room,
         seq=room.last_seq,
@@ -280,7 +343,7 @@ def room_message_post(
         parent=parent,
         body=body,
         body_html=rendered.html,
-        created_at=room.last_message_at,
+        created_at=now,
     )
     attachments = []
     try:
@@ -293,7 +356,7 @@ def room_message_post(
             attachment.file.save(upload.name, upload.content, save=True)
         if rendered.mentioned_ids:
             message.mentions.set(rendered.mentioned_ids)
-        _read_up_to(room, author, room.last_seq)
+        _read_up_to(room, author, room.last_seq, state=access.state)
         extra = {}
         if parent is not None:
             Message.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1, rev=room.last_rev)
@@ -303,7 +366,7 @@ def room_message_post(
         # Everything the payload shows is in hand: the room, the author, the parent, the files; a
         # new message has no reactions yet.
         _prefetched(message, reactions=[], attachments=attachments)
-        _announce_message_on_commit(message, **extra)
+        _announce_message_on_commit(message, author_audience=access.audience, **extra)
         _notify_on_commit(message, parent=parent, mentioned=rendered.mentioned_ids)
         return message
     except BaseException:
@@ -322,9 +385,11 @@ def _prefetched(message: Message, **related: list) -> None:
         message._prefetched_objects_cache[name] = rows_qs
 
 
-def _read_up_to(room: Room, person: User, seq: int) -> None:
-    """Move the person's read position to `seq` (one UPDATE; the row is made on first contact)."""
-    if not RoomMember.objects.filter(room=room, person=person).update(last_read_seq=seq):
+def _read_up_to(room: Room, person: User, seq: int, *, state: RoomMember | None = None) -> None:
+    """Move the person's read position to `seq` (one UPDATE, by the row's key when the caller read
+    the person's `state`; the row is made on first contact)."""
+    rows = RoomMember.objects.filter(pk=state.pk) if state else RoomMember.objects.filter(room=room, person=person)
+    if not rows.update(last_read_seq=seq):
         RoomMember.objects.update_or_create(
             room=room, person=person, defaults={"last_read_seq": seq}, create_defaults={"last_read_seq": seq}
         )

@@ -55,6 +55,10 @@ def test_a_retry_with_the_same_client_id_returns_the_stored_message():
     again = post(room, author, "Eén keer", client_id="abc")
     assert again.pk == first.pk
     assert Message.objects.filter(room=room).count() == 1
+    # The retry took the room's next numbers under its lock and gave them back.
+    room.refresh_from_db()
+    assert (room.last_seq, room.last_rev) == (first.seq, first.rev)
+    assert post(room, author, "Daarna", client_id="def").seq == first.seq + 1
     other = UserFactory()
     assert post(room, other, "Zelfde sleutel, andere persoon", client_id="abc").pk != first.pk
 
@@ -88,6 +92,9 @@ def test_rate_limit_per_person_is_configurable_and_says_how_long_to_wait():
     assert 1 <= error.value.retry_after <= 10
     assert error.value.code == "rate_limited"
     post(room, UserFactory())  # someone else is not limited
+    # A retry of a stored post is answered with it, limit or not.
+    stored = Message.objects.filter(room=room, author=author).earliest("seq")
+    assert post(room, author, client_id=stored.client_id).pk == stored.pk
 
 
 def test_markdown_subset_is_rendered_and_sanitised():
