@@ -63,3 +63,14 @@ def group_add_member(group, person):
         return services.group_request_decide(actor=facilitator, join_request=join_request, approve=True)
     invitation = services.group_member_invite(actor=facilitator, group=group, email=person.email)
     return services.group_invitation_accept(user=person, token=services.invitation_token(invitation))
+
+
+# Needs, offers and roadmaps (exchange/, issue 17) ------------------------------------------------
+
+
+def member_of(organisation, *, role="staff", **user_kwargs):
+    """A person linked to `organisation` in `role` ("coordinator", "staff", "partner_contact") the
+    way administrators link people (`membership_save`)."""
+    person = UserFactory(**user_kwargs)
+    services.membership_save(person=person, organisation=organisation, role=role)
+    return person

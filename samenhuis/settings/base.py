@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "events",
     "rooms",
     "intervision",
+    "exchange",
     "search",
 ]
 
