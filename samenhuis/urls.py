@@ -22,6 +22,7 @@ urlpatterns = [
     path("gemeenschap/", include("rooms.urls")),
     path("agenda/", include("events.urls")),
     path("intervisie/", include("intervision.urls")),
+    path("uitwisseling/", include("exchange.urls")),
     path("zoeken/", include("search.urls")),
     path("feeds/", include("knowledge.feeds")),
     path("kennis/", include("knowledge.urls")),

@@ -152,7 +152,8 @@ def test_a_match_that_no_longer_holds_is_forgotten_unless_someone_was_interested
     services.match_interest(actor=kempen.staff, need=need, offer=other)
     data = {**_offer_data(offer), "life_domains": [domain("gezondheid")]}
     services.offer_update(actor=kempen.staff, offer=offer, **data)
-    services.offer_update(actor=kempen.staff, offer=other, **{**_offer_data(other), "life_domains": [domain("gezondheid")]})
+    other_data = {**_offer_data(other), "life_domains": [domain("gezondheid")]}
+    services.offer_update(actor=kempen.staff, offer=other, **other_data)
     assert list(Match.objects.filter(need=need).values_list("offer_id", flat=True)) == [other.pk]
 
 
