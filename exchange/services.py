@@ -398,6 +398,7 @@ def roadmap_start(*, actor: User, house: Organisation, year: int) -> Roadmap:
             partners, groups = list(entry.partners.all()), list(entry.target_groups.all())
             entry.pk, entry.id, entry.roadmap = None, None, roadmap
             entry._state.adding = True
+            entry._prefetched_objects_cache = {}  # else set() compares with the old entry's rows
             entry.save()
             entry.partners.set(partners)
             entry.target_groups.set(groups)
