@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from community.demo import DEMO_PASSWORD, demo_accounts_ensure, demo_community_ensure
 from events.demo import events_demo_ensure
+from exchange.demo import exchange_demo_accounts, exchange_demo_ensure
 from intervision.demo import intervision_demo_ensure
 from knowledge.demo import knowledge_demo_ensure
 from knowledge.demo_magazine import magazine_demo_ensure
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         magazine_demo_ensure()
         events_demo_ensure()
         intervision_demo_ensure()
+        exchange_demo_ensure()
+        accounts = [*accounts, *exchange_demo_accounts()]
         call_command("search_rebuild", verbosity=0)  # everything above, searchable at once
         width = max(len(account.email) for account in accounts)
         self.stdout.write(f"\nDemo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD})")
