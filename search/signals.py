@@ -1,6 +1,6 @@
 """What changes the index: publishing, unpublishing, moving and deleting pages; saving and
 deleting organisations, messages (edits save the message; deletes and hides send
-rooms.changes.message_changed) and materials.
+rooms.changes.message_changed), materials, and exchange's offers and needs.
 Each schedules `search.index.index_keys_on_commit`."""
 
 from django.db.models.signals import post_delete, post_save
@@ -10,6 +10,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from community.models import Organisation
 from events.models import EventMaterial
+from exchange.models import Need, Offer
 from rooms import changes as room_changes
 from rooms.models import Message
 
@@ -74,3 +75,17 @@ def material_changed(sender, instance, **kwargs):
         others = EventMaterial.objects.filter(document_id=instance.document_id).exclude(pk=instance.pk)
         keys += [f"material:{page_id}:{pk}" for page_id, pk in others.values_list("page_id", "pk")]
     index_keys_on_commit(keys)
+
+
+@receiver(post_save, sender=Offer, dispatch_uid="search-offer-saved")
+@receiver(post_delete, sender=Offer, dispatch_uid="search-offer-deleted")
+def offer_changed(sender, instance, **kwargs):
+    """An offer and its audience, life domains and places: the services save the offer after
+    setting them on a change; on a new offer the document is built after commit, with them set."""
+    index_keys_on_commit([f"offer:{instance.pk}"])
+
+
+@receiver(post_save, sender=Need, dispatch_uid="search-need-saved")
+@receiver(post_delete, sender=Need, dispatch_uid="search-need-deleted")
+def need_changed(sender, instance, **kwargs):
+    index_keys_on_commit([f"need:{instance.pk}"])

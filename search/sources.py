@@ -1,5 +1,6 @@
 """Everything searchable, projected into `SearchDocument`s: practices, magazine articles,
-life-domain pages, events, their public materials, organisations, and discussion-room messages.
+life-domain pages, events, their public materials, organisations, discussion-room messages, and
+the offers and needs of exchange (offers public or for members, needs for members).
 
 Keys are "<type>:<id>" (materials "material:<event id>:<id>"). `document_for(key)` builds one
 document from the database, or None when the thing is gone or no longer searchable (unpublished,
@@ -19,6 +20,8 @@ from wagtail.models import Page
 from community.models import Organisation, Region
 from events.models import EventMaterial, EventPage
 from events.permissions import materials_for_everyone
+from exchange.models import Audience, Need, Offer
+from exchange.selectors import offers_valid
 from knowledge.models import LifeDomainPage, MagazineArticlePage, PracticePage
 from rooms.models import Message, Room
 
@@ -162,6 +165,45 @@ def organisation_document(organisation: Organisation) -> SearchDocument:
     )
 
 
+def offer_searchable(offer: Offer) -> bool:
+    """A valid offer: an expired one drops out of search as it drops out of the lists."""
+    return offers_valid(Offer.objects.filter(pk=offer.pk)).exists()
+
+
+def offer_document(offer: Offer) -> SearchDocument:
+    """An offer of a supra-local organisation (exchange): public or for members, as its audience."""
+    return _document(
+        key=f"offer:{offer.pk}",
+        type="offer",
+        title=offer.title,
+        text=plain(offer.description, offer.get_format_display(), offer.cost),
+        url=offer.get_absolute_url(),
+        date=offer.created_at,
+        scope=PUBLIC if offer.audience == Audience.PUBLIC else MEMBERS,
+        life_domains=tuple(domain.slug for domain in offer.life_domains.all()),
+        province=_province_of(offer.municipalities.all()[:50]),
+        organisation=offer.organisation.name,
+        context=offer.organisation.name,
+    )
+
+
+def need_document(need: Need) -> SearchDocument:
+    """A need of a Huis (exchange): read by members only, whatever its status."""
+    return _document(
+        key=f"need:{need.pk}",
+        type="need",
+        title=need.title,
+        text=plain(need.description, need.get_status_display()),
+        url=need.get_absolute_url(),
+        date=need.created_at,
+        scope=MEMBERS,
+        life_domains=tuple(domain.slug for domain in need.life_domains.all()),
+        province=_province_of(need.municipalities.all()[:50]),
+        organisation=need.house.name,
+        context=need.house.name,
+    )
+
+
 def message_scope(room: Room) -> str:
     return f"group:{room.group_id}" if room.kind == Room.Kind.GROUP else MEMBERS
 
@@ -221,6 +263,12 @@ def document_for(key: str) -> SearchDocument | None:
     if kind == "organisation":
         organisation = Organisation.objects.filter(pk=number).first()
         return organisation_document(organisation) if organisation else None
+    if kind == "offer":
+        offer = Offer.objects.select_related("organisation").filter(pk=number).first()
+        return offer_document(offer) if offer and offer_searchable(offer) else None
+    if kind == "need":
+        need = Need.objects.select_related("house").filter(pk=number).first()
+        return need_document(need) if need else None
     if kind == "message":
         message = Message.objects.select_related("room", "room__group", "room__life_domain").filter(pk=number).first()
         return message_document(message) if message and message_searchable(message) else None
@@ -258,6 +306,10 @@ def all_documents() -> Iterator[SearchDocument]:
             yield material_document(material, event)
     for organisation in Organisation.objects.iterator(chunk_size=BATCH):
         yield organisation_document(organisation)
+    for offer in offers_valid(Offer.objects.select_related("organisation")).iterator(chunk_size=BATCH):
+        yield offer_document(offer)
+    for need in Need.objects.select_related("house").iterator(chunk_size=BATCH):
+        yield need_document(need)
     messages = Message.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True).select_related(
         "room", "room__group", "room__life_domain"
     )

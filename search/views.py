@@ -22,10 +22,12 @@ TYPE_LABELS = {
     "material": _("Event material"),
     "organisation": _("Organisation"),
     "message": _("Message in a discussion room"),
+    "offer": _("Offer"),
+    "need": _("Need of a Huis"),
 }
 # Types whose date says something to the reader; a life domain's or an organisation's is only
 # when its page was last published.
-DATED_TYPES = {"practice", "article", "event", "material", "message"}
+DATED_TYPES = {"practice", "article", "event", "material", "message", "offer", "need"}
 FACET_LABELS = {"type": _("Type"), "life_domain": _("Life domain"), "province": _("Province"), "year": _("Year")}
 PARAMETERS = {"type": "soort", "life_domain": "levensdomein", "province": "provincie", "year": "jaar"}
 
