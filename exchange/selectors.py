@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
 
 from community.models import Membership, Municipality, Organisation, OrganisationArea, Region
@@ -24,6 +24,7 @@ from .models import Match, Need, NeedEvent, Offer, OfferStatus, Roadmap, Roadmap
 PAGE_SIZE = 20
 MATCHES_SHOWN = 10
 GAP_SUGGESTIONS = 3
+QUARTERS_SHOWN = 8
 
 
 def today() -> datetime.date:
@@ -428,6 +429,7 @@ class RegionOverview:
     needs_by_domain: list[tuple[LifeDomain, int, int, int]]  # domain, open, answered, not answered
     municipalities: list[Municipality]
     table: list[tuple[Municipality, list[int]]]  # per municipality, valid offers per domain
+    by_quarter: list[tuple[str, int, int]] = field(default_factory=list)  # "2026 K4", published, answered
 
     @property
     def answered(self) -> int:
@@ -467,4 +469,25 @@ def region_overview(region: Region, *, viewer, life_domains=None) -> RegionOverv
     )
     cells = {(r["municipality_id"], r["offer__life_domains"]): r["count"] for r in covered}
     table = [(m, [cells.get((m.pk, d.pk), 0) for d in domains]) for m in municipalities]
-    return RegionOverview(region, domains, needs_by_domain, municipalities, table)
+    return RegionOverview(
+        region, domains, needs_by_domain, municipalities, table, _needs_by_quarter(region, domain_ids)
+    )
+
+
+def _needs_by_quarter(region: Region, domain_ids: list[int]) -> list[tuple[str, int, int]]:
+    """The needs of the region in these life domains per quarter they were published (the last
+    QUARTERS_SHOWN quarters with any), and how many of them were answered (one query)."""
+    rows = (
+        Need.objects.filter(
+            Exists(Need.municipalities.through.objects.filter(need_id=OuterRef("pk"), municipality__regions=region)),
+            Exists(Need.life_domains.through.objects.filter(need_id=OuterRef("pk"), lifedomain_id__in=domain_ids)),
+        )
+        .annotate(quarter=TruncQuarter("created_at"))
+        .values("quarter")
+        .annotate(published=Count("pk"), answered=Count("pk", filter=Q(status=Need.Status.ANSWERED)))
+        .order_by("-quarter")[:QUARTERS_SHOWN]
+    )
+    return [
+        (f"{row['quarter'].year} K{(row['quarter'].month - 1) // 3 + 1}", row["published"], row["answered"])
+        for row in reversed(list(rows))
+    ]

@@ -194,6 +194,9 @@ def test_the_supra_local_overview_counts_needs_and_shows_where_offers_are_missin
     overview = selectors.region_overview(kempen.region, viewer=kempen.staff)
     row = next(r for r in overview.needs_by_domain if r[0].slug == PARENTING)
     assert row[1:] == (1, 0, 1)
+    [(quarter, published, answered)] = overview.by_quarter
+    today = selectors.today()
+    assert (quarter, published, answered) == (f"{today.year} K{(today.month - 1) // 3 + 1}", 2, 0)
     parenting = [d.slug for d in overview.domains].index(PARENTING)
     health = [d.slug for d in overview.domains].index("gezondheid")
     geel = next(counts for municipality, counts in overview.table if municipality.name_nl == "Geel")
