@@ -1,14 +1,13 @@
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .files import public_media
 from .health import healthz
+from .sitemaps import robots_txt, sitemap
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -26,7 +25,8 @@ urlpatterns = [
     path("zoeken/", include("search.urls")),
     path("feeds/", include("knowledge.feeds")),
     path("kennis/", include("knowledge.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 # Public uploads only (samenhuis/files.py); answered when SAMENHUIS_SERVE_MEDIA is on.

@@ -4,6 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from defusedxml import ElementTree
 from django.test import override_settings
+from django.utils import timezone
 from wagtail.models import Site
 
 from knowledge.demo_magazine import magazine_demo_ensure
@@ -123,7 +124,8 @@ def test_the_sitemap_lists_live_public_knowledge_pages_with_absolute_urls_and_la
     articles = MagazineArticlePage.objects.live()
     assert articles.count() == 2
     for page in [issue.get_parent(), issue, *articles]:
-        assert entries[root + page.url] == page.last_published_at.date().isoformat()
+        # The sitemap's dates are the site's (Europe/Brussels), also just after midnight there.
+        assert entries[root + page.url] == timezone.localdate(page.last_published_at).isoformat()
     assert root + "/kennis/" in entries
     assert all(loc.startswith(("http://", "https://")) for loc in entries)
     assert root + withdrawn.url not in entries
