@@ -3,6 +3,9 @@
 Only live, public pages; newest first by first publication. Links are absolute, built from
 the Wagtail Site (whose address comes from BASE_URL), so feed readers get the public address
 whatever host the request came in on. URLs under /feeds/ (samenhuis/urls.py).
+
+Every Atom entry names an author, as RFC 4287 (4.1.2) requires: the article's authors, the
+practice's Huis, or Samenhuis; the feed itself names Samenhuis.
 """
 
 import copy
@@ -17,6 +20,7 @@ from wagtail.models import Site
 from .models import MagazineArticlePage, MagazineIndexPage, PracticeIndexPage, PracticePage
 
 FEED_LENGTH = 30
+PUBLISHER = "Samenhuis"
 # Characters XML 1.0 cannot hold (text pasted from a word processor can bring \x0b or \x0c):
 # one of them in one practice would otherwise take the whole feed down.
 NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -31,6 +35,7 @@ class PageFeed(Feed):
     index_model = None
     language = "nl-BE"
     url_name = ""
+    author_name = PUBLISHER
 
     def __call__(self, request, *args, **kwargs):
         # One instance serves every request: give each request its own copy to hold it.
@@ -77,6 +82,9 @@ class PageFeed(Feed):
     def item_updateddate(self, item):
         return item.last_published_at or item.first_published_at
 
+    def item_author_name(self, item):
+        return PUBLISHER
+
 
 class MagazineRssFeed(PageFeed):
     model = MagazineArticlePage
@@ -89,7 +97,7 @@ class MagazineRssFeed(PageFeed):
         return item.lead
 
     def item_author_name(self, item):
-        return item.authors
+        return item.authors.strip() or PUBLISHER
 
 
 class MagazineAtomFeed(MagazineRssFeed):
@@ -105,8 +113,14 @@ class PracticeRssFeed(PageFeed):
     title = _("Samenhuis: new good practices")
     description = _("Good practices that Huizen van het Kind have shared on Samenhuis.")
 
+    def items(self):
+        return super().items().select_related("house")
+
     def item_description(self, item):
         return item.summary
+
+    def item_author_name(self, item):
+        return item.house.name if item.house else PUBLISHER
 
 
 class PracticeAtomFeed(PracticeRssFeed):

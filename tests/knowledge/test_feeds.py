@@ -118,3 +118,46 @@ def test_a_control_character_pasted_into_a_practice_does_not_take_the_feed_down(
     feed = parse(client, url)
 
     assert "Met controleteken" in [entry.title for entry in feed.entries]
+
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+
+
+def atom_authors(client, url) -> tuple[list[str], dict[str, list[str]]]:
+    """The feed's own author names and, per entry title, the entry's author names, read from the XML."""
+    from defusedxml import ElementTree
+
+    root = ElementTree.fromstring(client.get(url).content)
+    names = lambda element: [name.text for name in element.findall("a:author/a:name", ATOM)]  # noqa: E731
+    return names(root), {
+        entry.findtext("a:title", namespaces=ATOM): names(entry) for entry in root.findall("a:entry", ATOM)
+    }
+
+
+def test_every_atom_entry_of_the_magazine_names_its_authors_or_samenhuis(client):
+    """RFC 4287 4.1.2: an entry without an author of its own needs one; every entry has one here."""
+    magazine_demo_ensure()
+    anonymous = MagazineArticlePage.objects.live().order_by("pk").first()
+    anonymous.authors = "  "
+    anonymous.save_revision().publish()
+    signed = MagazineArticlePage.objects.live().exclude(pk=anonymous.pk).first()
+
+    feed_authors, entries = atom_authors(client, FEEDS["magazine"][0])
+
+    assert feed_authors == ["Samenhuis"]
+    assert entries and all(len(names) == 1 and names[0] for names in entries.values())
+    assert entries[anonymous.title] == ["Samenhuis"]
+    assert entries[signed.title] == [signed.authors]
+
+
+def test_every_atom_entry_of_the_practices_names_its_huis_or_samenhuis(client, practices):
+    from tests.factories import OrganisationFactory
+
+    newest = practices[1]
+    newest.house = OrganisationFactory(name="Huis van het Kind Geel")
+    newest.save_revision().publish()
+
+    feed_authors, entries = atom_authors(client, FEEDS["practices"][0])
+
+    assert feed_authors == ["Samenhuis"]
+    assert entries == {"Nieuwste praktijk": ["Huis van het Kind Geel"], "Oudste praktijk": ["Samenhuis"]}
