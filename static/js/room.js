@@ -54,6 +54,9 @@ if (list && "WebSocket" in window) {
         return node;
     };
 
+    // The same form as the server's `html_datetime` filter: whole seconds, in UTC.
+    const htmlDateTime = (value) => new Date(value).toISOString().replace(/\.\d+Z$/, "Z");
+
     const render = (message) => {
         const item = element("li", "message-item");
         if (message.deleted || message.hidden) item.classList.add("message-item--removed");
@@ -67,7 +70,7 @@ if (list && "WebSocket" in window) {
         const when = element("a", "message-item__time");
         when.href = roomUrl(`${message.parent || message.seq}/`);
         const time = element("time", "", new Date(message.created_at).toLocaleString(document.documentElement.lang || "nl-BE", { dateStyle: "long", timeStyle: "short" }));
-        time.dateTime = message.created_at;
+        time.dateTime = htmlDateTime(message.created_at);
         when.append(time);
         meta.append(when);
         if (message.edited && !message.deleted) meta.append(" ", element("span", "message-item__edited", strings.edited));
