@@ -29,6 +29,21 @@ STOP_WORDS = frozenset({
 })
 # fmt: on
 
+# Words a question or a sentence typed into the box carries besides what it asks about ("waar
+# vind ik hulp bij huiswerk voor mijn dochter"): when not every word can match, these need not
+# match at all (`relaxed`). Snowball's Dutch stop list (which PostgreSQL's `dutch` configuration
+# drops as well) and the verbs of asking and looking.
+# fmt: off
+FILLER_WORDS = STOP_WORDS | frozenset({
+    "alles", "altijd", "andere", "ben", "daar", "doch", "doen", "dus", "eens", "ge", "geen", "geweest",
+    "haar", "had", "heb", "hebben", "heeft", "hem", "hier", "hoe", "iemand", "iets", "ja", "kan", "kon",
+    "kun", "kunnen", "me", "meer", "men", "mij", "mijn", "moet", "na", "niet", "niets", "nog", "nu",
+    "omdat", "ons", "onder", "reeds", "tegen", "toch", "toen", "uw", "veel", "vind", "vinden", "waar",
+    "waarom", "wanneer", "want", "waren", "wat", "welk", "welke", "werd", "wezen", "wie", "wil", "wordt",
+    "worden", "zal", "zelf", "zich", "zo", "zoek", "zoeken", "zonder", "zou",
+})
+# fmt: on
+
 # A word: letters and digits (not "_"), with apostrophes inside it ("auto's") that are dropped.
 _WORD_PATTERN = "[^\\W_]+(?:['\u2019][^\\W_]+)*"
 _WORD = re.compile(_WORD_PATTERN)
@@ -174,6 +189,10 @@ class ParsedQuery:
     terms: tuple[Term, ...] = ()  # all must match (AND), or any of them when any_of
     excluded: tuple[str, ...] = ()  # words that must not match
     any_of: bool = False  # the user wrote OR between the terms
+    # A relaxed query (`relaxed`): `terms` are the meaningful words, at least `minimum` of which
+    # must match, and `required` (quoted phrases) must all match. 0: an ordinary query.
+    minimum: int = 0
+    required: tuple[Term, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -240,28 +259,74 @@ def query_parse(raw: str) -> ParsedQuery:
     return ParsedQuery(terms=tuple(terms), excluded=tuple(excluded), any_of=saw_or and len(terms) > 1)
 
 
+def minimum_should_match(count: int) -> int:
+    """How many of `count` meaningful words a document must contain when not all of them match, as
+    large engines count it (Elasticsearch's `minimum_should_match`): all of two, two of three,
+    three of four, 75 % (rounded down) above."""
+    if count <= 2:
+        return count
+    if count <= 4:
+        return count - 1
+    return count * 3 // 4
+
+
+def relaxed(parsed: ParsedQuery) -> ParsedQuery | None:
+    """The query that lets a document miss some words (docs/search.md, "Matching"): its meaningful
+    words (not `FILLER_WORDS`), at least `minimum_should_match` of them; quoted phrases and
+    excluded words keep their strict meaning. None when relaxing would not change what matches:
+    an OR query, or fewer than three meaningful words (all of two must match)."""
+    if parsed.any_of or parsed.minimum:
+        return None
+    words = [term for term in parsed.terms if not term.is_phrase and term.variants[0] not in FILLER_WORDS]
+    required = tuple(term for term in parsed.terms if term.is_phrase)
+    if len(words) < 3:
+        return None
+    return ParsedQuery(
+        terms=tuple(words),
+        excluded=parsed.excluded,
+        minimum=minimum_should_match(len(words)),
+        required=required,
+    )
+
+
+def term_word(term: Term) -> str:
+    """The word as the visitor wrote it (for "Ontbreekt: …")."""
+    return " ".join(term.phrase) if term.is_phrase else term.variants[0]
+
+
 def _fts5_string(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
 def fts5_match(parsed: ParsedQuery) -> str:
     """An SQLite FTS5 MATCH expression over the stems that `stems()` indexes; "" when empty."""
-    parts = []
-    for term in parsed.terms:
-        if term.is_phrase:
-            parts.append(_fts5_string(" ".join(stem(word) for word in term.phrase)))
-        else:
-            term_stems = dict.fromkeys(stem(word) for word in term.variants)
-            parts.append("(" + " OR ".join(_fts5_string(s) for s in term_stems) + ")")
+    parts = [fts5_term(term) for term in parsed.terms]
     if not parts:
         return ""
-    expression = (" OR " if parsed.any_of else " AND ").join(parts)
+    expression = (" OR " if parsed.any_of or parsed.minimum else " AND ").join(parts)
+    if parsed.minimum:
+        expression = " AND ".join([f"({expression})", *(fts5_term(term) for term in parsed.required)])
     if parsed.excluded:
         if parsed.any_of:
             expression = f"({expression})"  # FTS5's NOT binds tighter than OR
         for excluded_stem in dict.fromkeys(stem(word) for word in parsed.excluded):
             expression += f" NOT {_fts5_string(excluded_stem)}"
     return expression
+
+
+def fts5_term(term: Term) -> str:
+    """One term as an FTS5 expression: its stems OR-ed, or its phrase."""
+    if term.is_phrase:
+        return _fts5_string(" ".join(stem(word) for word in term.phrase))
+    term_stems = dict.fromkeys(stem(word) for word in term.variants)
+    return "(" + " OR ".join(_fts5_string(s) for s in term_stems) + ")"
+
+
+def ts_term(term: Term) -> str:
+    """One term as the source of a tsquery: its variants OR-ed, or its phrase."""
+    if term.is_phrase:
+        return " <-> ".join(_lexeme(word) for word in term.phrase)
+    return "(" + " | ".join(_lexeme(word) for word in term.variants) + ")"
 
 
 def _lexeme(word: str) -> str:
@@ -271,15 +336,12 @@ def _lexeme(word: str) -> str:
 def tsquery(parsed: ParsedQuery) -> str:
     """The source of PostgreSQL's `to_tsquery('dutch', ...)`: PostgreSQL stems the words and
     drops its own stop words (also inside phrases); "" when empty."""
-    parts = []
-    for term in parsed.terms:
-        if term.is_phrase:
-            parts.append(" <-> ".join(_lexeme(word) for word in term.phrase))
-        else:
-            parts.append("(" + " | ".join(_lexeme(word) for word in term.variants) + ")")
+    parts = [ts_term(term) for term in parsed.terms]
     if not parts:
         return ""
-    expression = (" | " if parsed.any_of else " & ").join(parts)
+    expression = (" | " if parsed.any_of or parsed.minimum else " & ").join(parts)
+    if parsed.minimum:
+        expression = " & ".join([f"({expression})", *(f"({ts_term(term)})" for term in parsed.required)])
     if parsed.excluded:
         if parsed.any_of:
             expression = f"({expression})"  # & binds tighter than |

@@ -53,6 +53,8 @@ class Hit:
     snippet: str  # HTML: escaped text with <mark> around the matches
     context: str
     score: float
+    # The query's words this document lacks, when it was found by most of them ("Ontbreekt: …").
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

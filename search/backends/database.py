@@ -209,14 +209,32 @@ class DatabaseSearchBackend(BaseSearchBackend):
 
     # Reading ----------------------------------------------------------------------------------
 
+    def _term_matches(self, term: analysis.Term) -> tuple[str, list]:
+        """Whether an entry contains one term, as an SQL expression worth 1 or 0."""
+        if self.vendor == "postgresql":
+            return "(search_searchentry.document @@ to_tsquery('dutch', %s))::int", [analysis.ts_term(term)]
+        sql = "(search_searchentry.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
+        return sql, [analysis.fts5_term(term)]
+
+    def _words_matched(self, parsed: analysis.ParsedQuery) -> tuple[str, list]:
+        """For a relaxed query: how many of its words an entry contains, as an SQL expression."""
+        parts = [self._term_matches(term) for term in parsed.terms]
+        return "(" + " + ".join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
+
     def _matching(self, parsed: analysis.ParsedQuery, scopes: tuple[str, ...]):
-        """Entries in the scopes that match the query. Safe inside subqueries (facets, counts):
-        no clause names the outer table."""
+        """Entries in the scopes that match the query (for a relaxed one: at least its `minimum`
+        words). Safe inside subqueries (facets, counts): no clause names the outer table."""
         entries = SearchEntry.objects.filter(scope__in=scopes)
         if self.vendor == "postgresql":
-            return entries.extra(where=["document @@ to_tsquery('dutch', %s)"], params=[analysis.tsquery(parsed)])
-        match = analysis.fts5_match(parsed)
-        return entries.filter(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", (match,)))
+            entries = entries.extra(where=["document @@ to_tsquery('dutch', %s)"], params=[analysis.tsquery(parsed)])
+        else:
+            match = analysis.fts5_match(parsed)
+            entries = entries.filter(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", (match,)))
+        if parsed.minimum:
+            matched, params = self._words_matched(parsed)
+            # Constant SQL made here; every value is a parameter.
+            entries = entries.extra(where=[f"{matched} >= %s"], params=[*params, parsed.minimum])  # noqa: S610
+        return entries
 
     def _ranked(self, entries, parsed: analysis.ParsedQuery):
         """The same entries with a `rank` (higher is better), for the page of hits only."""
@@ -250,17 +268,31 @@ class DatabaseSearchBackend(BaseSearchBackend):
         parsed = analysis.query_parse(request.query)
         if parsed.is_empty or not request.scopes:
             return SearchResults(hits=[], total=0, facets={})
-        matching = self._matching(parsed, request.scopes)
-        chosen = self._filtered(matching, request.filters)
         total, facets = self._counts(parsed, request)
+        # Documents with every word first; when they do not fill the first page, documents with
+        # most of the words below them (docs/search.md, "Matching").
+        relaxed = analysis.relaxed(parsed) if total < request.limit else None
+        if relaxed is not None:
+            relaxed_total, relaxed_facets = self._counts(relaxed, request)
+            if relaxed_total > total:
+                parsed, total, facets = relaxed, relaxed_total, relaxed_facets
+        chosen = self._filtered(self._matching(parsed, request.scopes), request.filters)
         ordering = ["-date", "-rank"] if request.order == "date" else ["-rank", "-date"]
-        rows = list(
-            self._ranked(chosen, parsed)
-            .order_by(*ordering)
-            .values("pk", "key", "type", "title", "url", "date", "context", "text", "rank")[
-                request.offset : request.offset + request.limit
-            ]
-        )
+        ranked = self._ranked(chosen, parsed)
+        fields = ["pk", "key", "type", "title", "url", "date", "context", "text", "rank"]
+        if parsed.minimum:
+            # Which words each entry contains: the more, the higher, and the others are shown missing.
+            matched, params = self._words_matched(parsed)
+            selects = {"matched": (matched, params)}
+            for number, term in enumerate(parsed.terms):
+                selects[f"has_{number}"] = self._term_matches(term)
+            ranked = ranked.extra(  # noqa: S610 - constant SQL made here; every value is a parameter
+                select={name: sql for name, (sql, _) in selects.items()},
+                select_params=[p for _, params in selects.values() for p in params],
+            )
+            ordering = ["-matched", *ordering]
+            fields += list(selects)
+        rows = list(ranked.order_by(*ordering).values(*fields)[request.offset : request.offset + request.limit])
         snippets = self._snippets(rows, parsed)
         hits = [
             Hit(
@@ -272,6 +304,11 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 snippet=snippets[row["pk"]],
                 context=row["context"],
                 score=float(row["rank"] or 0),
+                missing=tuple(
+                    analysis.term_word(term)
+                    for number, term in enumerate(parsed.terms)
+                    if parsed.minimum and not row[f"has_{number}"]
+                ),
             )
             for row in rows
         ]
@@ -305,12 +342,16 @@ class DatabaseSearchBackend(BaseSearchBackend):
 
         if self.vendor == "postgresql":
             head = "WITH m AS MATERIALIZED"
-            match, match_param = "document @@ to_tsquery('dutch', %s)", analysis.tsquery(parsed)
+            match, match_params = "document @@ to_tsquery('dutch', %s)", [analysis.tsquery(parsed)]
         else:
             head = "WITH m AS"
             match = "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
-            match_param = analysis.fts5_match(parsed)
-        selects, params = [], [*request.scopes, match_param]
+            match_params = [analysis.fts5_match(parsed)]
+        if parsed.minimum:
+            matched, matched_params = self._words_matched(parsed)
+            match = f"{match} AND {matched} >= %s"
+            match_params += [*matched_params, parsed.minimum]
+        selects, params = [], [*request.scopes, *match_params]
         for facet in FACETS:
             clause, clause_params = where(facet)
             if facet == "life_domain":

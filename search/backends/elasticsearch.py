@@ -24,6 +24,7 @@ from elasticsearch.helpers import bulk
 from elasticsearch_dsl import Index, Mapping, analyzer, token_filter, tokenizer
 from elasticsearch_dsl.field import Date, Integer, Keyword, Text
 
+from .. import analysis
 from .base import (
     FACETS,
     MAX_QUERY_LENGTH,
@@ -160,23 +161,61 @@ def _all_of(clauses: list[dict]) -> dict:
     return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
 
 
-def search_body(request: SearchRequest) -> dict:
-    """The search request body for one page of results with facets.
+# A document's score gains this much for every word of a relaxed query it contains, so documents
+# with more of the words always rank above those with fewer (BM25 decides within), as the
+# database backend orders them (docs/search.md, "Matching").
+WORD_MATCHED_BOOST = 1000.0
+
+
+def _words_query(text: str, operator: str = "and") -> dict:
+    return {
+        "simple_query_string": {
+            "query": text,
+            "fields": list(QUERY_FIELDS),
+            "default_operator": operator,
+            "flags": QUERY_FLAGS,
+        }
+    }
+
+
+def relaxed_query(relaxed: analysis.ParsedQuery) -> dict:
+    """A query that lets a document miss some words (`analysis.relaxed`): each meaningful word is
+    a `should` clause named after its place (`w0`, `w1`, …: `matched_queries` tells which a hit
+    contains), at least `relaxed.minimum` of them must match; quoted phrases must, excluded words
+    must not."""
+    should = []
+    for number, term in enumerate(relaxed.terms):
+        words = _words_query(" | ".join(term.variants), "or")
+        should.append(
+            {
+                "bool": {
+                    "_name": f"w{number}",
+                    "should": [{"constant_score": {"filter": words, "boost": WORD_MATCHED_BOOST}}, words],
+                }
+            }
+        )
+    query = {"bool": {"should": should, "minimum_should_match": relaxed.minimum}}
+    required = [_words_query('"' + " ".join(term.phrase) + '"') for term in relaxed.required]
+    if required:
+        query["bool"]["must"] = required
+    if relaxed.excluded:
+        query["bool"]["must_not"] = [_words_query(word) for word in relaxed.excluded]
+    return query
+
+
+def search_body(request: SearchRequest, *, relaxed: analysis.ParsedQuery | None = None) -> dict:
+    """The search request body for one page of results with facets (with `relaxed`, for the
+    documents that contain most of the words: `relaxed_query`).
 
     The scope filter is in the main query, so it narrows hits, total and aggregations alike. The
     chosen facet values go in `post_filter` (they narrow the hits only), and each facet's
     aggregation applies the chosen values of the *other* facets: choosing "Antwerpen" does not
     hide the other provinces, but does narrow the counts of types and years."""
     query = request.query.strip()[:MAX_QUERY_LENGTH].strip()
-    if query:
-        must = {
-            "simple_query_string": {
-                "query": query,
-                "fields": list(QUERY_FIELDS),
-                "default_operator": "and",
-                "flags": QUERY_FLAGS,
-            }
-        }
+    if relaxed is not None:
+        must = relaxed_query(relaxed)
+    elif query:
+        must = _words_query(query)
     else:
         must = {"match_all": {}}
     facet_filters = _facet_filters(request.filters)
@@ -256,8 +295,14 @@ def _parse_date(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _hit(raw: dict) -> Hit:
+def _hit(raw: dict, relaxed: analysis.ParsedQuery | None = None) -> Hit:
     source = raw.get("_source", {})
+    matched = set(raw.get("matched_queries") or ())
+    missing = ()
+    if relaxed is not None:
+        missing = tuple(
+            analysis.term_word(term) for number, term in enumerate(relaxed.terms) if f"w{number}" not in matched
+        )
     fragments = raw.get("highlight", {}).get("text")
     snippet = fragments[0] if fragments else html.escape(source.get("text", "")[:SNIPPET_LENGTH])
     return Hit(
@@ -269,10 +314,11 @@ def _hit(raw: dict) -> Hit:
         snippet=snippet,
         context=source.get("context") or "",
         score=float(raw.get("_score") or 0.0),
+        missing=missing,
     )
 
 
-def search_results(response: dict) -> SearchResults:
+def search_results(response: dict, relaxed: analysis.ParsedQuery | None = None) -> SearchResults:
     """Map a search response (the body of `search_body`'s request) to `SearchResults`."""
     aggregations = response.get("aggregations", {})
     facets = {}
@@ -280,7 +326,7 @@ def search_results(response: dict) -> SearchResults:
         buckets = aggregations.get(facet, {}).get("values", {}).get("buckets", [])
         facets[facet] = [(str(b["key"]), b["doc_count"]) for b in buckets if str(b["key"]) and b["doc_count"]]
     return SearchResults(
-        hits=[_hit(raw) for raw in response["hits"]["hits"]],
+        hits=[_hit(raw, relaxed) for raw in response["hits"]["hits"]],
         total=response["hits"]["total"]["value"],
         facets=facets,
     )
@@ -350,8 +396,15 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         if not request.scopes:
             # An empty terms filter matches nothing; the body says so, but no need to ask.
             return SearchResults(hits=[], total=0, facets={facet: [] for facet in FACETS})
-        response = self.client.search(index=self.index_name, body=search_body(request))
-        return search_results(dict(response))
+        results = search_results(dict(self.client.search(index=self.index_name, body=search_body(request))))
+        # Documents with every word first; when they do not fill the first page, those with most.
+        relaxed = analysis.relaxed(analysis.query_parse(request.query)) if results.total < request.limit else None
+        if relaxed is not None:
+            body = search_body(request, relaxed=relaxed)
+            relaxed_results = search_results(dict(self.client.search(index=self.index_name, body=body)), relaxed)
+            if relaxed_results.total > results.total:
+                return relaxed_results
+        return results
 
     def autocomplete(self, prefix: str, *, scopes: tuple[str, ...], limit: int = 8) -> list[tuple[str, str]]:
         prefix = prefix.strip()[:MAX_QUERY_LENGTH]
