@@ -35,12 +35,13 @@ def test_load_demo_is_idempotent_and_prints_the_accounts(capsys, settings):
     call_command("load_demo")
     call_command("load_demo")
     output = capsys.readouterr().out
-    assert User.objects.filter(email__endswith="@samenhuis.test").count() == 4
+    assert User.objects.filter(email__endswith="@samenhuis.test").count() == 5
     for email in (
         "redactie@samenhuis.test",
         "coordinator@samenhuis.test",
         "gespreksleider@samenhuis.test",
         "beheer@samenhuis.test",
+        "bovenlokaal@samenhuis.test",  # exchange's supra-local actor (exchange/demo.py)
     ):
         assert email in output
     assert "samenhuis-demo" in output
