@@ -53,7 +53,8 @@ messages: install-dev
 	$(PY) manage.py makemessages --locale nl --ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*" --no-obsolete
 	$(PY) manage.py makemessages --locale nl --domain djangojs --ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*" --ignore "static/CACHE/*" --no-obsolete
 
-# axe-core for the accessibility checks in the browser tests; skipped with a message when npm is absent.
+# axe-core for the accessibility checks in the browser tests and vnu-jar (the Nu Html Checker, run with
+# Java) for their HTML checks; skipped with a message when npm is absent.
 browser-deps: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \

@@ -3,12 +3,26 @@
 Every context made from the `browser` fixture (the `page` fixture's too) reports Content-Security-Policy
 violations, both the `securitypolicyviolation` events of every frame and Chromium's console lines, and
 Permissions-Policy header errors; the test fails on any of them (docs/operations.md "Security headers").
+
+Every HTML document such a context loads, as the server sent it, is also validated with the W3C Nu
+Html Checker (npm `vnu-jar`, run with Java) in one batch when the session ends; any error fails it
+(warnings and info messages pass; Wagtail's admin under /cms/ is left out). Without Java or the jar
+the check is skipped with a warning.
 """
+
+import hashlib
+import json
+import shutil
+import subprocess
+import tempfile
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connections
 
-from tests.conftest import AXE, CHROMIUM
+from tests.conftest import AXE, CHROMIUM, ROOT
 from tests.support.servers import DaphneServer
 
 CHROMIUM_ARGS = [
@@ -54,6 +68,102 @@ class SecurityHeaderWatch:
             self.problems.append(f"{message.page.url if message.page else '?'}: console {message.type}: {message.text}")
 
 
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# Wagtail's admin is Wagtail's markup, not ours: with Wagtail 8 its screens carry about a hundred
+# errors of their own (a <div> in a <button>, `type` on a <div>, microseconds in its dates, a
+# duplicate `value` on InlinePanel's ORDER field); they are Wagtail's to fix.
+NOT_OURS = ("/cms/",)
+
+
+def html_check_unavailable_reason() -> str:
+    if shutil.which("java") is None:
+        return "java not found (apt-get install default-jre-headless): the Nu Html Checker is skipped"
+    if not VNU.exists():
+        return f"{VNU.relative_to(ROOT)} not found (`make browser-deps` installs it): the Nu Html Checker is skipped"
+    return ""
+
+
+def vnu_errors(documents: dict[str, bytes]) -> dict[str, list[str]]:
+    """The Nu Html Checker's errors per document (keyed as given), all documents in one JVM."""
+    keys = list(documents)
+    with tempfile.TemporaryDirectory(prefix="samenhuis-vnu-") as directory:
+        paths = [Path(directory) / f"{number}.html" for number in range(len(keys))]
+        for path, key in zip(paths, keys, strict=True):
+            path.write_bytes(documents[key])
+        command = ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", *map(str, paths)]
+        result = subprocess.run(command, capture_output=True, timeout=600, check=False)  # noqa: S603 (our own arguments)
+    errors: dict[str, list[str]] = {key: [] for key in keys}
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except ValueError:
+        raise AssertionError(f"the Nu Html Checker gave no report: {result.stderr.decode()[-2000:]}") from None
+    for message in messages:
+        # vnu names a file "file:/tmp/…/3.html"; a message about no file is the checker's own failure.
+        number = message.get("url", "").rsplit("/", 1)[-1].removesuffix(".html")
+        if not number.isdigit():
+            raise AssertionError(f"the Nu Html Checker failed: {message}")
+        key = keys[int(number)]
+        extract = (message.get("extract") or "").strip().replace("\n", " ")[:160]
+        errors[key].append(f"line {message.get('lastLine', '?')}: {message.get('message')} [{extract}]")
+    return errors
+
+
+class HtmlCheck:
+    """Collects the HTML documents the browser tests load (the server's bodies, not the DOM after
+    scripts), each with the test that loaded it; validated in one batch when the session ends."""
+
+    def __init__(self):
+        self.documents: dict[str, tuple[str, str, bytes]] = {}
+        self.test = ""
+
+    def watch(self, context):
+        context.on("response", self.response)
+        return context
+
+    def response(self, response) -> None:
+        # Redirects have no body; error pages (404, 403 …) are pages people see and are checked.
+        if response.request.resource_type != "document" or 300 <= response.status < 400:
+            return
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return
+        if urlsplit(response.url).path.startswith(NOT_OURS):
+            return
+        try:
+            body = response.body()
+        except Exception:  # a document left before its body was read: its successor is checked
+            return
+        self.documents.setdefault(hashlib.sha256(body).hexdigest(), (self.test, response.url, body))
+
+    def problems(self) -> list[str]:
+        errors = vnu_errors({digest: body for digest, (_, _, body) in self.documents.items()})
+        return [
+            f"{test}: {url}: {error}" for digest, (test, url, _) in self.documents.items() for error in errors[digest]
+        ]
+
+
+@pytest.fixture(scope="session")
+def html_check(request):
+    """One Nu Html Checker run for the whole session (the JVM takes seconds to start): the
+    errors of every page are reported at the end, on the last browser test, with the test and
+    the address that loaded it."""
+    reason = html_check_unavailable_reason()
+    if reason:
+        warnings.warn(reason, stacklevel=1)
+        print(f"\nsamenhuis: {reason}")
+        yield None
+        return
+    check = HtmlCheck()
+    yield check
+    if check.documents:
+        problems = check.problems()
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(
+                f"samenhuis: the Nu Html Checker read {len(check.documents)} documents: {len(problems)} errors"
+            )
+        assert not problems, "the Nu Html Checker found errors in the HTML the server sent:\n" + "\n".join(problems)
+
+
 @pytest.fixture
 def server(transactional_db, mail_dir):
     daphne = DaphneServer(mail_dir=mail_dir).start()
@@ -82,11 +192,19 @@ def security_headers():
 
 
 @pytest.fixture
-def browser(playwright_instance, security_headers):
-    """Chromium whose every new context is watched; the test fails on any policy violation in it."""
+def browser(playwright_instance, security_headers, html_check, request):
+    """Chromium whose every new context is watched; the test fails on any policy violation in it,
+    and on any HTML error in the documents it loaded (the `html_check` fixture)."""
     browser = playwright_instance.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    if html_check:
+        html_check.test = request.node.nodeid
     new_context = browser.new_context
-    browser.new_context = lambda **options: security_headers.watch(new_context(**options))
+
+    def watched_context(**options):
+        context = security_headers.watch(new_context(**options))
+        return html_check.watch(context) if html_check else context
+
+    browser.new_context = watched_context
     yield browser
     browser.close()
     problems = security_headers.problems
