@@ -10,7 +10,16 @@ from community.forms.admin import MunicipalitiesField
 from community.models import Organisation, Region
 from knowledge.models import LifeDomain, TargetGroup, Theme
 
-from .models import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Audience, OfferFormat, OfferStatus, Urgency
+from .models import (
+    NOTE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Audience,
+    MatchNotice,
+    OfferFormat,
+    OfferStatus,
+    Urgency,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REGION_KINDS = (Region.Kind.PROVINCE, Region.Kind.BRUSSELS, Region.Kind.REFERENCE_REGION, Region.Kind.PRIMARY_CARE_ZONE)
@@ -286,3 +295,12 @@ class RegionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regio"].label_from_instance = lambda region: region.label
+
+
+class PreferenceForm(forms.Form):
+    new_matches = forms.ChoiceField(
+        label=_("New matches for your needs and offers"),
+        choices=MatchNotice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you want to hear of new matches.")},
+    )

@@ -272,3 +272,27 @@ class RoadmapEntry(models.Model):
 
     def __str__(self):
         return f"{self.roadmap}: {self.theme or self.life_domain}"
+
+
+class MatchNotice(models.TextChoices):
+    APP = "app", _("In the app only")
+    EMAIL = "email", _("In the app and by e-mail")
+
+
+class ExchangePreference(models.Model):
+    """How a person hears of new matches for their Huis's needs or their organisation's offers:
+    always in the app, and by e-mail when they chose it. Without a row: in the app only. Kept by
+    exchange, not on community's profile, because a lower app may not know about matches."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_preference"
+    )
+    new_matches = models.CharField(_("new matches"), max_length=8, choices=MatchNotice.choices, default=MatchNotice.APP)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("needs and offers preference")
+        verbose_name_plural = _("needs and offers preferences")
+
+    def __str__(self):
+        return f"{self.person}: {self.get_new_matches_display()}"

@@ -19,7 +19,7 @@ from community.models import Membership, Municipality, Organisation, Organisatio
 from knowledge.models import LifeDomain, PracticePage, Theme
 
 from . import permissions
-from .models import Match, Need, NeedEvent, Offer, OfferStatus, Roadmap, RoadmapEntry
+from .models import ExchangePreference, Match, MatchNotice, Need, NeedEvent, Offer, OfferStatus, Roadmap, RoadmapEntry
 
 PAGE_SIZE = 20
 MATCHES_SHOWN = 10
@@ -41,6 +41,12 @@ def _related_count(through, owner: str, field_name: str, ids) -> Coalesce:
         .values("count")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def new_matches_notice_of(user) -> str:
+    """How `user` hears of new matches (`MatchNotice`): in the app only unless they chose e-mail."""
+    chosen = ExchangePreference.objects.filter(person_id=user.pk).values_list("new_matches", flat=True).first()
+    return chosen or MatchNotice.APP
 
 
 def offers_valid(offers: QuerySet[Offer], on: datetime.date | None = None) -> QuerySet[Offer]:

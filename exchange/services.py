@@ -6,8 +6,9 @@ write raises `PermissionDenied` or `ValidationError` and changes nothing.
 
 Texts are plain text: they are stored as typed, with markup removed (nh3), and pages escape them.
 After an offer or a need is published or changed, its matches are brought up to date
-(`_matches_sync`): new pairs become `Match` rows and the other side is told once; pairs that no
-longer match and that nobody said "interested" on are forgotten.
+(`_matches_sync`): new pairs become `Match` rows and the other side is told once (in-app, and by
+e-mail those who chose it: `exchange.mail`); pairs that no longer match and that nobody said
+"interested" on are forgotten.
 """
 
 import nh3
@@ -20,13 +21,15 @@ from community.models import Membership, Municipality, Organisation, User
 from community.services.notifications import notifications_create
 from knowledge.models import LifeDomain, Theme
 
-from . import permissions, selectors
+from . import mail, permissions, selectors
 from .models import (
     NOTE_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Audience,
+    ExchangePreference,
     Match,
+    MatchNotice,
     Need,
     NeedEvent,
     Offer,
@@ -289,7 +292,7 @@ def _notify(people, text: str, url: str) -> None:
 
 def _matches_sync(*, actor: User, need: Need | None = None, offer: Offer | None = None) -> list[Match]:
     """Bring the matches of one need or offer up to date; the other side of every new match is
-    told (in-app). Returns the new matches."""
+    told in-app, and by e-mail those who chose it (`exchange.mail`). Returns the new matches."""
     if need is not None:
         found = {r.item.pk for r in selectors.offers_matching(need, limit=None)}
         known = Match.objects.filter(need=need)
@@ -312,6 +315,7 @@ def _matches_sync(*, actor: User, need: Need | None = None, offer: Offer | None 
                 memberships__role__in=permissions.OFFER_ROLES,
             ).exclude(pk=actor.pk)
             _notify(people, text, need.get_absolute_url())
+            mail.match_mails_on_commit(published=mail.NEED, pk=need.pk, person_ids=mail.recipients_of(people))
         return new
     found = {r.item.pk for r in selectors.needs_matching(offer, limit=None)}
     known = Match.objects.filter(offer=offer)
@@ -332,6 +336,7 @@ def _matches_sync(*, actor: User, need: Need | None = None, offer: Offer | None 
             memberships__role=Membership.Role.COORDINATOR,
         ).exclude(pk=actor.pk)
         _notify(people, text, offer.get_absolute_url())
+        mail.match_mails_on_commit(published=mail.OFFER, pk=offer.pk, person_ids=mail.recipients_of(people))
     return new
 
 
@@ -377,6 +382,21 @@ def match_interest(*, actor: User, need: Need, offer: Offer) -> Match:
         _notify(_coordinators(need.house_id, actor), text, need.get_absolute_url())
     NeedEvent.objects.create(need=need, kind=NeedEvent.Kind.INTEREST, actor=actor, offer=offer, status=need.status)
     return match
+
+
+# Preferences ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def preference_set(*, actor: User, new_matches: str) -> ExchangePreference:
+    """How `actor` hears of new matches: in the app only, or by e-mail too."""
+    _require(permissions.is_member(actor))
+    if new_matches not in MatchNotice.values:
+        raise ValidationError({"new_matches": _("Choose one of the options.")}, code="invalid_choice")
+    preference, _created = ExchangePreference.objects.update_or_create(
+        person=actor, defaults={"new_matches": new_matches}
+    )
+    return preference
 
 
 # Roadmaps ----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ app_name = "exchange"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("meldingen/", views.preferences, name="preferences"),
     path("aanbod/", views.offer_list, name="offers"),
     path("aanbod/nieuw/", views.offer_publish, name="offer_publish"),
     path("aanbod/<int:pk>/", views.offer_detail, name="offer"),

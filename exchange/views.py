@@ -10,6 +10,7 @@ the services comes back with its error (400) and the person's input.
 import csv
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -27,6 +28,7 @@ from .forms import (
     NeedForm,
     OfferFilterForm,
     OfferForm,
+    PreferenceForm,
     RegionForm,
     RoadmapEntryForm,
 )
@@ -78,6 +80,25 @@ def index(request):
         "can_publish_need": permissions.houses_coordinated_by(user).exists(),
     }
     return render(request, "exchange/index.html", context)
+
+
+@member_view(methods=("GET", "POST"))
+def preferences(request):
+    """How the member hears of new matches: in the app only (the default) or by e-mail too."""
+    data = request.POST if request.method == "POST" else None
+    form = PreferenceForm(data, initial={"new_matches": selectors.new_matches_notice_of(request.user)})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.preference_set(actor=request.user, new_matches=form.cleaned_data["new_matches"])
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("Your choice is saved."))
+                return redirect("exchange:preferences")
+    return render(request, "exchange/preferences.html", {"form": form}, status=status)
 
 
 # Offers ------------------------------------------------------------------------------------------
