@@ -9,3 +9,11 @@ class ExchangeConfig(AppConfig):
 
     name = "exchange"
     verbose_name = _("Needs and offers")
+
+    def ready(self):
+        from samenhuis.scheduler import job_register
+
+        from . import services
+
+        # Offers past their "valid until" leave search within the hour (docs/exchange.md, "Search").
+        job_register("offers_expire", lambda: services.offers_expire(), interval=3600)

@@ -59,6 +59,9 @@ class Offer(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     audience = models.CharField(_("who may read it"), max_length=8, choices=Audience.choices, default=Audience.PUBLIC)
+    # When the scheduled job saw that `valid_until` had passed and took the offer out of search
+    # (services.offers_expire); cleared when the offer is changed to a new date.
+    expired_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
     )

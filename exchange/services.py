@@ -11,6 +11,9 @@ e-mail those who chose it: `exchange.mail`); pairs that no longer match and that
 "interested" on are forgotten.
 """
 
+import datetime
+import logging
+
 import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -39,6 +42,8 @@ from .models import (
     RoadmapEntry,
     Urgency,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _require(allowed: bool) -> None:
@@ -149,6 +154,7 @@ def offer_update(*, actor: User, offer: Offer, **data) -> Offer:
     fields, life_domains, target_groups, regions, places = _offer_fields(**data)
     for name, value in fields.items():
         setattr(offer, name, value)
+    offer.expired_at = None  # a changed offer has a date that has not passed (`_offer_fields`)
     offer.save()
     offer.life_domains.set(life_domains)
     offer.target_groups.set(target_groups)
@@ -156,6 +162,24 @@ def offer_update(*, actor: User, offer: Offer, **data) -> Offer:
     offer.municipalities.set(places)
     _matches_sync(offer=offer, actor=actor)
     return offer
+
+
+def offers_expire(*, on: datetime.date | None = None) -> int:
+    """Take the offers whose "valid until" has passed (before `on`, today by default) out of search,
+    each once: marking one expired saves it, and search follows every saved offer (search/signals.py
+    rebuilds its document, which an expired offer no longer has). Lists and matching leave expired
+    offers out by their date already. Nothing else is closed: needs, matches and their history stay.
+    Run by the scheduler (exchange/apps.py); returns and logs how many it took out."""
+    on = on or selectors.today()
+    expired = list(Offer.objects.filter(valid_until__lt=on, expired_at__isnull=True).only("pk").order_by("pk"))
+    now = timezone.now()
+    for offer in expired:
+        with transaction.atomic():
+            offer.expired_at = now
+            offer.save(update_fields=["expired_at"])
+    if expired:
+        logger.info("Expired offers: %d taken out of search (valid until before %s).", len(expired), on.isoformat())
+    return len(expired)
 
 
 # Needs -------------------------------------------------------------------------------------------
