@@ -181,6 +181,13 @@ def offer_list(*, viewer, life_domain=None, region: Region | None = None, format
     return Paginator(offers, PAGE_SIZE).get_page(page)
 
 
+def organisation_offers(organisation: Organisation, *, viewer, limit: int) -> list[Offer]:
+    """The organisation's valid offers that `viewer` may read (public ones for everyone,
+    members-only ones for members), newest first, at most `limit`. One query."""
+    offers = offers_valid(permissions.offers_visible_to(viewer)).filter(organisation=organisation)
+    return list(offers.order_by("-created_at", "-pk")[:limit])
+
+
 def need_list(*, viewer, life_domain=None, region: Region | None = None, status: str = Need.Status.OPEN, page=None):
     needs = permissions.needs_visible_to(viewer)
     if status:

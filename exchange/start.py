@@ -1,6 +1,7 @@
 """What needs and offers show on pages of lower apps (samenhuis/start.py, registered in
-exchange/wagtail_hooks.py): a card on the community page and the start page's shortcuts, and on
-the member start page the newest matches of the member's needs and offers (one query)."""
+exchange/wagtail_hooks.py): a card on the community page and the start page's shortcuts, on
+the member start page the newest matches of the member's needs and offers (one query), and on an
+organisation's directory page its current offers (community/sections.py, one query)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from samenhuis.start import Card, MemberStart, Section
 from . import selectors
 
 MATCHES_SHOWN = 5
+OFFERS_SHOWN = 10
 
 
 def member_card(request) -> Card:
@@ -18,6 +20,23 @@ def member_card(request) -> Card:
         text=_("Find the offer of supra-local organisations, share your Huis's needs and keep your roadmap."),
         url=reverse("exchange:index"),
         order=40,
+    )
+
+
+def organisation_offers(request, organisation) -> Section | None:
+    """The organisation's current offers on its directory page (community/sections.py), as the
+    visitor may read them; nothing when it has none. One query."""
+    offers = selectors.organisation_offers(organisation, viewer=request.user, limit=OFFERS_SHOWN + 1)
+    if not offers:
+        return None
+    return Section(
+        key="offers",
+        title=_("Current offers"),
+        template="exchange/organisation_offers.html",
+        order=20,
+        context={"offers": offers[:OFFERS_SHOWN]},
+        more_url=reverse("exchange:offers") if len(offers) > OFFERS_SHOWN else "",
+        more_text=_("All offers for the Huizen"),
     )
 
 

@@ -7,7 +7,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from samenhuis.start import sections
+
 from ..forms.organisations import DirectoryForm
+from ..sections import ORGANISATION_SECTIONS
 from ..selectors import organisations as selectors
 
 ORGANISATIONS_PER_PAGE = 20
@@ -44,6 +47,8 @@ def organisation_detail(request, slug):
             "people": selectors.organisation_people(organisation=organisation, viewer=request.user),
             "works_here": request.user.is_authenticated
             and organisation.memberships.filter(person=request.user).exists(),
+            # What higher apps show of the organisation (its offers): community/sections.py.
+            "sections": sections(ORGANISATION_SECTIONS, request, organisation),
         },
     )
 
