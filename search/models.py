@@ -1,5 +1,6 @@
 """The database backend's index: one row per projected document (`SearchEntry`), its life domains
-for the facet, the words for "bedoelde je ...?" per scope, and the queue of index updates an
+for the facet, the words for "bedoelde je ...?" per scope, the statistics BM25 ranks with
+(`SearchTerm`, `SearchScope`), and the queue of index updates an
 external backend could not take yet.
 
 On PostgreSQL the full-text column is a generated `tsvector` (dutch configuration, title weighted
@@ -62,6 +63,35 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SearchTerm(models.Model):
+    """In how many documents of a scope an indexed term occurs: the document frequency BM25's
+    inverse document frequency is taken from (search.ranking). Kept current as documents are
+    written and deleted (search.backends.database); a term is a PostgreSQL lexeme of the `dutch`
+    configuration or, on SQLite, a stem of `search.analysis.stem`."""
+
+    scope = models.CharField(max_length=40)
+    term = models.TextField()
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "term"], name="search_term_once_per_scope")]
+
+    def __str__(self):
+        return f"{self.scope}: {self.term} ({self.documents})"
+
+
+class SearchScope(models.Model):
+    """How many documents a scope holds and how many distinct terms they hold together: BM25's
+    document count and average length, summed over the scopes a visitor may read."""
+
+    scope = models.CharField(max_length=40, unique=True)
+    documents = models.IntegerField(default=0)
+    length = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.scope}: {self.documents}"
 
 
 class SearchQueue(models.Model):

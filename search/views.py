@@ -4,12 +4,13 @@
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import LifeDomain
 
 from .backends import get_search_backend
-from .backends.base import FACETS, MAX_QUERY_LENGTH, SearchRequest
+from .backends.base import FACETS, MAX_QUERY_LENGTH, SearchRequest, count_limit
 from .permissions import scopes_for
 
 RESULTS_PER_PAGE = 10
@@ -76,6 +77,7 @@ def index(request):
         domains = dict(LifeDomain.objects.values_list("slug", "name"))
         context.update(
             results=results,
+            bound=number_format(count_limit(), force_grouping=True),
             hits=[(hit, TYPE_LABELS.get(hit.type, hit.type), hit.type in DATED_TYPES) for hit in results.hits],
             page_obj=page_obj,
             facets=[

@@ -154,6 +154,9 @@ SAMENHUIS_SEARCH_BACKENDS = {
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Who keeps the index current: "thread" (the process that made the change, in the background) or
 # "worker" (`manage.py search_worker`, a process of its own; docs/search.md, docs/operations.md).
+# Up to how many matches a search counts exactly; above it "meer dan 10.000 resultaten" and facet
+# counts shown as lower bounds, so a broad query costs no more than a narrow one (docs/search.md).
+SAMENHUIS_SEARCH_COUNT_LIMIT = 10_000
 SAMENHUIS_SEARCH_INDEXER = env_choice("SEARCH_INDEXER", "thread", {"THREAD", "WORKER"}).lower()
 
 # Accounts: e-mail is the login; see docs/accounts.md.

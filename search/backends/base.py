@@ -14,6 +14,14 @@ from datetime import datetime
 from ..analysis import MAX_QUERY_LENGTH  # noqa: F401 - one limit for the page, the parser and backends
 
 FACETS = ("type", "life_domain", "province", "year")
+COUNT_LIMIT = 10_000  # the default of settings.SAMENHUIS_SEARCH_COUNT_LIMIT
+
+
+def count_limit() -> int:
+    """Up to how many matches totals and facets are exact (docs/search.md, "Counting")."""
+    from django.conf import settings
+
+    return max(int(getattr(settings, "SAMENHUIS_SEARCH_COUNT_LIMIT", COUNT_LIMIT)), 1)
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,10 @@ class SearchResults:
     total: int
     facets: dict[str, list[tuple[str, int]]]  # facet name -> [(value, count)], largest first
     suggestion: str = ""  # "bedoelde je ...?"
+    # Above `count_limit()` matches the total is that limit and means "more than" (`total_exact`
+    # False), and facet counts are lower bounds counted within the first matches (`facets_exact`).
+    total_exact: bool = True
+    facets_exact: bool = True
 
 
 class BaseSearchBackend:

@@ -14,17 +14,20 @@ scopes is ever counted or returned.
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
-from .. import analysis
+from .. import analysis, ranking, statistics
 from ..models import SearchEntry, SearchEntryLifeDomain, SearchWord
-from .base import FACETS, BaseSearchBackend, Hit, SearchDocument, SearchRequest, SearchResults
+from .base import FACETS, BaseSearchBackend, Hit, SearchDocument, SearchRequest, SearchResults, count_limit
 
 BATCH = 500
+RERANK = 100  # candidates scored with BM25 for the first pages (docs/search.md, "Ranking")
+HIT_FIELDS = ("pk", "key", "type", "title", "url", "date", "context", "text")
 HEADLINE_OPTIONS = "StartSel=\x02, StopSel=\x03, MaxFragments=1, MaxWords=35, MinWords=15, ShortWord=2"
 FACET_FIELDS = {"type": "type", "province": "province", "year": "year"}
 SUGGEST_BELOW = 3  # offer "bedoelde je" when fewer results than this
@@ -39,6 +42,21 @@ def _placeholders(values) -> str:
 
 def _years(values) -> list[int]:
     return [int(value) for value in values if re.fullmatch(r"[0-9]{4}", str(value))]
+
+
+@dataclass(frozen=True)
+class _Counted:
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    total_exact: bool
+    facets_exact: bool
+
+
+@dataclass(frozen=True)
+class _Query:
+    words: list[ranking.Word]
+    average_length: float
+    term_idf: list[float]  # per term of the parsed query: the weight of its words
 
 
 def _vocabulary(document: SearchDocument) -> set[str]:
@@ -96,6 +114,10 @@ class DatabaseSearchBackend(BaseSearchBackend):
         # One INSERT … ON CONFLICT per batch; Django's bulk_update made a rebuild over an existing
         # index four times slower (docs/performance.md).
         fields = [f.name for f in SearchEntry._meta.concrete_fields if f.name not in ("id", "key")]
+        # The ranking statistics lose what the replaced entries held (locked, so a concurrent
+        # writer of the same key waits and then counts the new version) and gain the new ones.
+        replaced = list(SearchEntry.objects.select_for_update().filter(key__in=keys).values_list("pk", flat=True))
+        statistics.count(connection, replaced, -1)
         SearchEntry.objects.bulk_create(rows, update_conflicts=True, unique_fields=["key"], update_fields=fields)
         ids = dict(SearchEntry.objects.filter(key__in=keys).values_list("key", "pk"))
         SearchEntryLifeDomain.objects.filter(entry_id__in=ids.values()).delete()
@@ -123,14 +145,20 @@ class DatabaseSearchBackend(BaseSearchBackend):
                         for d in documents
                     ],
                 )
+        statistics.count(connection, list(ids.values()), 1)
         return len(documents)
 
     @transaction.atomic
     def documents_delete(self, keys: Iterable[str]) -> None:
-        gone = list(SearchEntry.objects.filter(key__in=list(keys)).values_list("pk", "scope", "title", "text"))
+        gone = list(
+            SearchEntry.objects.select_for_update()
+            .filter(key__in=list(keys))
+            .values_list("pk", "scope", "title", "text")
+        )
         if not gone:
             return
         ids = [pk for pk, *_rest in gone]
+        statistics.count(connection, ids, -1)
         if self.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in ids])
@@ -192,6 +220,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
         ]
         for start in range(0, len(orphans), 5000):
             SearchWord.objects.filter(pk__in=orphans[start : start + 5000]).delete()
+        with connection.cursor() as cursor:  # terms whose last document went
+            cursor.execute("DELETE FROM search_searchterm WHERE documents <= 0")
         self._statistics_refresh()
         return len(seen)
 
@@ -203,7 +233,10 @@ class DatabaseSearchBackend(BaseSearchBackend):
             return  # VACUUM cannot run in a transaction (tests); autovacuum will do it
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                cursor.execute("VACUUM (ANALYZE) search_searchentry, search_searchentrylifedomain, search_searchword")
+                cursor.execute(
+                    "VACUUM (ANALYZE) search_searchentry, search_searchentrylifedomain, search_searchword, "
+                    "search_searchterm, search_searchscope"
+                )
             elif self.vendor == "sqlite":
                 cursor.execute("ANALYZE")
 
@@ -268,31 +301,30 @@ class DatabaseSearchBackend(BaseSearchBackend):
         parsed = analysis.query_parse(request.query)
         if parsed.is_empty or not request.scopes:
             return SearchResults(hits=[], total=0, facets={})
-        total, facets = self._counts(parsed, request)
+        bound = count_limit()
+        counted = self._counts(parsed, request, bound)
         # Documents with every word first; when they do not fill the first page, documents with
         # most of the words below them (docs/search.md, "Matching").
-        relaxed = analysis.relaxed(parsed) if total < request.limit else None
+        relaxed = analysis.relaxed(parsed) if counted.total < request.limit else None
         if relaxed is not None:
-            relaxed_total, relaxed_facets = self._counts(relaxed, request)
-            if relaxed_total > total:
-                parsed, total, facets = relaxed, relaxed_total, relaxed_facets
+            relaxed_counted = self._counts(relaxed, request, bound)
+            if relaxed_counted.total > counted.total:
+                parsed, counted = relaxed, relaxed_counted
         chosen = self._filtered(self._matching(parsed, request.scopes), request.filters)
-        ordering = ["-date", "-rank"] if request.order == "date" else ["-rank", "-date"]
-        ranked = self._ranked(chosen, parsed)
-        fields = ["pk", "key", "type", "title", "url", "date", "context", "text", "rank"]
-        if parsed.minimum:
-            # Which words each entry contains: the more, the higher, and the others are shown missing.
-            matched, params = self._words_matched(parsed)
-            selects = {"matched": (matched, params)}
-            for number, term in enumerate(parsed.terms):
-                selects[f"has_{number}"] = self._term_matches(term)
-            ranked = ranked.extra(  # noqa: S610 - constant SQL made here; every value is a parameter
-                select={name: sql for name, (sql, _) in selects.items()},
-                select_params=[p for _, params in selects.values() for p in params],
-            )
-            ordering = ["-matched", *ordering]
-            fields += list(selects)
-        rows = list(ranked.order_by(*ordering).values(*fields)[request.offset : request.offset + request.limit])
+        query = self._query_words(parsed, request.scopes)
+        if request.order == "date":
+            # The newest matches, read from the scope's date index without ranking every match.
+            page = chosen.order_by(F("date").desc(nulls_last=True), "-pk").values_list("pk", flat=True)
+            ids = list(page[request.offset : request.offset + request.limit])
+            missing = self._missing(parsed, ids)
+            scores = self._scores(ids, query)
+        else:
+            if not counted.facets_exact:
+                # Over the bound: rank within the first `bound` matches (docs/search.md, "Counting").
+                chosen = SearchEntry.objects.filter(pk__in=chosen.values("pk")[:bound])
+            ids, scores, missing = self._best(chosen, parsed, query, request)
+        rows = {row["pk"]: row for row in SearchEntry.objects.filter(pk__in=ids).values(*HIT_FIELDS)}
+        rows = [rows[pk] for pk in ids if pk in rows]
         snippets = self._snippets(rows, parsed)
         hits = [
             Hit(
@@ -303,42 +335,125 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 date=row["date"],
                 snippet=snippets[row["pk"]],
                 context=row["context"],
-                score=float(row["rank"] or 0),
-                missing=tuple(
-                    analysis.term_word(term)
-                    for number, term in enumerate(parsed.terms)
-                    if parsed.minimum and not row[f"has_{number}"]
-                ),
+                score=scores.get(row["pk"], 0.0),
+                missing=missing.get(row["pk"], ()),
             )
             for row in rows
         ]
-        suggestion = self._suggestion(parsed, request.scopes) if total < SUGGEST_BELOW else ""
-        return SearchResults(hits=hits, total=total, facets=facets, suggestion=suggestion)
+        suggestion = self._suggestion(parsed, request.scopes) if counted.total < SUGGEST_BELOW else ""
+        return SearchResults(
+            hits=hits,
+            total=counted.total,
+            facets=counted.facets,
+            suggestion=suggestion,
+            total_exact=counted.total_exact,
+            facets_exact=counted.facets_exact,
+        )
 
-    def _counts(self, parsed, request: SearchRequest) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    def _query_words(self, parsed: analysis.ParsedQuery, scopes: tuple[str, ...]) -> _Query:
+        """The query's words with their BM25 weights over the visitor's scopes (one statement). A
+        word's variants (verb forms, synonyms) count as one word; a phrase's words each as one."""
+        groups: list[list[str]] = []
+        owners: list[int | None] = []  # the parsed term each group belongs to
+        for number, term in enumerate(parsed.terms):
+            for group in [[word] for word in term.phrase] if term.is_phrase else [list(term.variants)]:
+                groups.append(group)
+                owners.append(number)
+        for term in parsed.required:  # a relaxed query's phrases, which must match
+            groups.extend([word] for word in term.phrase)
+            owners.extend(None for _ in term.phrase)
+        flat = [word for group in groups for word in group]
+        word_terms, frequencies, documents, length = statistics.lookup(connection, flat, scopes)
+        grouped, position = [], 0
+        for group in groups:
+            grouped.append(set().union(*word_terms[position : position + len(group)]))
+            position += len(group)
+        words = ranking.words(grouped, frequencies, documents)
+        term_idf = [
+            sum(word.idf for word, owner in zip(words, owners, strict=True) if owner == number and word.terms)
+            for number in range(len(parsed.terms))
+        ]
+        return _Query(words=words, average_length=length / documents if documents else 0.0, term_idf=term_idf)
+
+    def _best(self, chosen, parsed: analysis.ParsedQuery, query: _Query, request: SearchRequest):
+        """The page's ids by relevance: the first `RERANK` candidates in the index's own order
+        (for a relaxed query: most words first, the rarer words before the common ones) scored
+        with BM25; pages beyond them keep the index's order. Returns (ids, scores, missing)."""
+        ranked = self._ranked(chosen, parsed)
+        ordering = ["-rank", F("date").desc(nulls_last=True), "-pk"]
+        selects: dict[str, tuple[str, list]] = {}
+        if parsed.minimum:
+            matched, params = self._words_matched(parsed)
+            selects["matched"] = (matched, params)
+            weighed = [self._term_matches(term) for term in parsed.terms]
+            weights = zip(weighed, query.term_idf, strict=True)
+            selects["weight"] = (
+                "(" + " + ".join(f"{sql} * {float(weight)!r}" for (sql, _), weight in weights) + ")",
+                [p for _, params in weighed for p in params],
+            )
+            ranked = ranked.extra(  # noqa: S610 - constant SQL made here; every value is a parameter
+                select={name: sql for name, (sql, _) in selects.items()},
+                select_params=[p for _, params in selects.values() for p in params],
+            )
+            ordering = ["-matched", "-weight", *ordering]
+        start, end = request.offset, request.offset + request.limit
+        if start >= RERANK:
+            ids = list(ranked.order_by(*ordering).values_list("pk", flat=True)[start:end])
+            return ids, {}, self._missing(parsed, ids)
+        candidates = list(ranked.order_by(*ordering).values_list("pk", *selects)[:RERANK])
+        scores = self._scores([row[0] for row in candidates], query)
+        matched = {row[0]: row[1] for row in candidates} if parsed.minimum else {}
+        order = sorted(candidates, key=lambda row: (-matched.get(row[0], 0), -scores[row[0]]))
+        ids = [row[0] for row in order[start:end]]
+        return ids, scores, self._missing(parsed, ids)
+
+    def _scores(self, ids: list[int], query: _Query) -> dict[int, float]:
+        wanted = set().union(*(word.terms for word in query.words)) if query.words else set()
+        found = statistics.frequencies_in(connection, ids, wanted)
+        return {pk: ranking.score(query.words, *found.get(pk, ({}, 0)), query.average_length) for pk in ids}
+
+    def _missing(self, parsed: analysis.ParsedQuery, ids: list[int]) -> dict[int, tuple[str, ...]]:
+        """For a relaxed query: the words each of these entries lacks ("Ontbreekt: …")."""
+        if not parsed.minimum or not ids:
+            return {}
+        selects = {f"has_{number}": self._term_matches(term) for number, term in enumerate(parsed.terms)}
+        rows = SearchEntry.objects.filter(pk__in=ids).extra(  # noqa: S610 - constant SQL; values are parameters
+            select={name: sql for name, (sql, _) in selects.items()},
+            select_params=[p for _, params in selects.values() for p in params],
+        )
+        return {
+            row["pk"]: tuple(
+                analysis.term_word(term) for number, term in enumerate(parsed.terms) if not row[f"has_{number}"]
+            )
+            for row in rows.values("pk", *selects)
+        }
+
+    def _counts(self, parsed, request: SearchRequest, bound: int) -> _Counted:
         """The total and the four facets in one statement: the matches are found once (a CTE,
         materialised on PostgreSQL) and counted five ways, each facet with the other facets'
         choices. Six separate counts took three times as long on 100,000 documents
-        (docs/performance.md)."""
+        (docs/performance.md). At most `bound` + 1 matches are read: above the bound the total says
+        "more than" and the facets count within those matches (docs/search.md, "Counting")."""
         conditions: dict[str, tuple[str, list]] = {}
         for facet, values in request.filters.items():
             if not values:
                 continue
             if facet == "life_domain":
                 sql = " AND ".join(
-                    "m.id IN (SELECT entry_id FROM search_searchentrylifedomain WHERE slug = %s)" for _ in values
+                    "{t}.id IN (SELECT entry_id FROM search_searchentrylifedomain WHERE slug = %s)" for _ in values
                 )
                 conditions[facet] = (sql, list(values))
             elif facet == "year":
-                conditions[facet] = (f"m.year IN {_placeholders(_years(values))}", _years(values))
+                conditions[facet] = (f"{{t}}.year IN {_placeholders(_years(values))}", _years(values))
             elif facet in FACET_FIELDS:
-                conditions[facet] = (f"m.{FACET_FIELDS[facet]} IN {_placeholders(values)}", list(values))
+                conditions[facet] = (f"{{t}}.{FACET_FIELDS[facet]} IN {_placeholders(values)}", list(values))
 
-        def where(leave_out: str | None) -> tuple[str, list]:
+        def where(leave_out: str | None, table: str = "m", joiner: str = " WHERE ") -> tuple[str, list]:
             parts = [(sql, params) for facet, (sql, params) in conditions.items() if facet != leave_out]
             if not parts:
                 return "", []
-            return " WHERE " + " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+            sql = " AND ".join(sql.format(t=table) for sql, _ in parts)
+            return joiner + sql, [p for _, params in parts for p in params]
 
         if self.vendor == "postgresql":
             head = "WITH m AS MATERIALIZED"
@@ -351,7 +466,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
             matched, matched_params = self._words_matched(parsed)
             match = f"{match} AND {matched} >= %s"
             match_params += [*matched_params, parsed.minimum]
-        selects, params = [], [*request.scopes, *match_params]
+        scan = f"FROM search_searchentry WHERE scope IN {_placeholders(request.scopes)} AND {match}"
+        selects, params = [], [*request.scopes, *match_params, bound + 1]
         for facet in FACETS:
             clause, clause_params = where(facet)
             if facet == "life_domain":
@@ -369,23 +485,33 @@ class DatabaseSearchBackend(BaseSearchBackend):
             params += clause_params
         clause, clause_params = where(None)
         selects.append(f"SELECT 'total', '', count(*) FROM m{clause}")  # noqa: S608
+        selects.append("SELECT 'matches', '', count(*) FROM m")
         params += clause_params
-        sql = (
-            f"{head} (SELECT id, type, province, year FROM search_searchentry "  # noqa: S608
-            f"WHERE scope IN {_placeholders(request.scopes)} AND {match}) " + " UNION ALL ".join(selects)
-        )
+        sql = f"{head} (SELECT id, type, province, year {scan} LIMIT %s) " + " UNION ALL ".join(selects)
         facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
-        total = 0
+        total = matches = 0
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for facet, value, count in cursor.fetchall():
                 if facet == "total":
                     total = count
+                elif facet == "matches":
+                    matches = count
                 else:
                     facets[facet].append((str(value), count))
+            if matches > bound and conditions:
+                # The filtered total, itself read only up to the bound.
+                clause, clause_params = where(None, "search_searchentry", " AND ")
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT 1 {scan}{clause} LIMIT %s) AS bounded",  # noqa: S608
+                    [*request.scopes, *match_params, *clause_params, bound + 1],
+                )
+                total = cursor.fetchone()[0]
         for facet in facets:
             facets[facet].sort(key=lambda item: (-item[1], item[0]))
-        return total, facets
+        return _Counted(
+            total=min(total, bound), facets=facets, total_exact=total <= bound, facets_exact=matches <= bound
+        )
 
     def _snippets(self, rows, parsed) -> dict[int, str]:
         if not rows:

@@ -33,6 +33,7 @@ from .base import (
     SearchDocument,
     SearchRequest,
     SearchResults,
+    count_limit,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -244,7 +245,8 @@ def search_body(request: SearchRequest, *, relaxed: analysis.ParsedQuery | None 
         },
         "sort": sort,
         "track_scores": True,
-        "track_total_hits": True,
+        # Exact up to the bound, as the database backends count (docs/search.md, "Counting").
+        "track_total_hits": count_limit(),
         "from": max(request.offset, 0),
         "size": max(request.limit, 0),
         "_source": list(SOURCE_FIELDS),
@@ -325,10 +327,13 @@ def search_results(response: dict, relaxed: analysis.ParsedQuery | None = None) 
     for facet in FACETS:
         buckets = aggregations.get(facet, {}).get("values", {}).get("buckets", [])
         facets[facet] = [(str(b["key"]), b["doc_count"]) for b in buckets if str(b["key"]) and b["doc_count"]]
+    total = response["hits"]["total"]
+    exact = total.get("relation", "eq") == "eq"
     return SearchResults(
         hits=[_hit(raw, relaxed) for raw in response["hits"]["hits"]],
-        total=response["hits"]["total"]["value"],
+        total=total["value"],
         facets=facets,
+        total_exact=exact,  # the aggregations count every match: facets stay exact
     )
 
 

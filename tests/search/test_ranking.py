@@ -1,0 +1,200 @@
+"""Ranking by BM25 and bounded counting (docs/search.md, "Ranking" and "Counting"), run against
+each available backend: a rare word outweighs a common one, the title counts more than the text,
+more occurrences count less and less, a short text beats a long one with the same words; above
+the count bound a total says "more than" and costs no more statements than a narrow search; the
+statistics BM25 takes its frequencies from stay equal to a recount as documents change."""
+
+import pytest
+from django.db import connection
+
+from search import ranking, statistics
+from search.backends.base import SearchRequest
+from search.models import SearchScope, SearchTerm
+
+from .test_contract import PUBLIC, backend, doc  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FILLER = "Een verslag van de werking in de buurt met ouders en hun kinderen. "
+LONG = (
+    "De vrijwilligers openden de zaal, zetten koffie, legden puzzels klaar en verwelkomden grootouders, "
+    "vroedvrouwen, buren, leerkrachten en consulenten; daarna volgde een wandeling langs het park, "
+    "de bibliotheek, het zwembad en de markt, met verhalen over vroeger, liedjes en tekeningen. "
+)
+
+
+def search(backend, query, **kwargs):  # noqa: F811
+    return backend.search(SearchRequest(query=query, scopes=PUBLIC, **kwargs))
+
+
+def keys(results):
+    return [hit.key for hit in results.hits]
+
+
+def test_a_rare_word_outweighs_a_common_one(backend):  # noqa: F811
+    common = [doc(f"practice:{n}", f"Verslag {n}", FILLER + "We gingen samen fietsen.") for n in range(1, 9)]
+    rare = doc("practice:20", "Verslag 20", FILLER + "Een kangoeroe kwam op bezoek.")
+    backend.documents_index([*common, rare])
+    results = search(backend, "fietsen OR kangoeroe")
+    assert results.total == 9
+    assert keys(results)[0] == "practice:20"
+
+
+def test_a_relaxed_query_puts_the_rarer_words_first(backend):  # noqa: F811
+    # "huiswerk hulp dochter": no document has all three; two of three match. The one with the
+    # rare "huiswerk" ranks above the many with the common "hulp" and "dochter".
+    common = [
+        doc(f"practice:{n}", f"Verhaal {n}", FILLER + "Hulp voor een dochter die graag tekent.") for n in range(1, 9)
+    ]
+    rare = doc("practice:30", "Verhaal 30", FILLER + "Huiswerk maken met een dochter.")
+    backend.documents_index([*common, rare])
+    results = search(backend, "huiswerk hulp dochter")
+    assert keys(results)[0] == "practice:30"
+    assert results.hits[0].missing == ("hulp",)
+
+
+def test_the_title_counts_more_than_the_text(backend):  # noqa: F811
+    backend.documents_index(
+        [
+            doc("practice:1", "Werking in de wijk", FILLER + "Ook over borstvoeding."),
+            doc("practice:2", "Borstvoeding", FILLER + "Ook over de wijk."),
+        ]
+    )
+    assert keys(search(backend, "borstvoeding")) == ["practice:2", "practice:1"]
+
+
+def test_more_occurrences_count_and_a_shorter_text_wins(backend):  # noqa: F811
+    backend.documents_index(
+        [
+            doc("practice:1", "Verslag een", FILLER + "Een speelotheek."),
+            doc("practice:2", "Verslag twee", FILLER + "Een speelotheek, de speelotheek, onze speelotheek."),
+            doc("practice:3", "Verslag drie", FILLER + LONG + "Een speelotheek."),
+        ]
+    )
+    assert keys(search(backend, "speelotheek")) == ["practice:2", "practice:1", "practice:3"]
+
+
+def test_bm25_by_hand():
+    # Two documents of average length; "a" in both, "b" in one: idf(a) < idf(b).
+    words = ranking.words([{"a"}, {"b"}], {"a": 2, "b": 1}, 2)
+    assert words[0].idf == pytest.approx(0.1823, abs=1e-4)  # ln(1 + 0.5 / 2.5)
+    assert words[1].idf == pytest.approx(0.6931, abs=1e-4)  # ln(1 + 1.5 / 1.5)
+    one = ranking.score(words, {"a": (0, 1)}, 10, 10.0)
+    assert one == pytest.approx(0.1823, abs=1e-4)  # tf 1 at average length: (1 x 2.2) / (1 + 1.2)
+    both = ranking.score(words, {"a": (0, 1), "b": (1, 0)}, 10, 10.0)
+    assert both == pytest.approx(0.1823 + 0.6931 * 3 * 2.2 / (3 + 1.2), abs=1e-3)
+    assert ranking.score(words, {}, 10, 10.0) == 0
+
+
+def _statistics():
+    terms = {(t.scope, t.term): t.documents for t in SearchTerm.objects.filter(documents__gt=0)}
+    scopes = {s.scope: (s.documents, s.length) for s in SearchScope.objects.all()}
+    return terms, scopes
+
+
+def test_the_statistics_follow_the_index(settings):
+    from search.backends import get_search_backend
+
+    settings.SAMENHUIS_SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    backend = get_search_backend()  # noqa: F811
+    backend.documents_index(
+        [
+            doc("practice:1", "Fietsen naar school", "Kinderen fietsen."),
+            doc("practice:2", "Taalcafé", "Ouders praten.", scope="members"),
+            doc("practice:3", "Fietsen", "Een fietsbieb."),
+        ]
+    )
+    terms, scopes = _statistics()
+    assert scopes["public"][0] == 2 and scopes["members"][0] == 1
+    fiets = [term for (scope, term), n in terms.items() if scope == "public" and n == 2]
+    assert fiets, "the stem of fietsen is in both public documents"
+    backend.documents_index([doc("practice:1", "Taalcafé", "Ouders praten.")])  # replaced
+    backend.documents_delete(["practice:3"])
+    after = _statistics()
+    assert after[1]["public"][0] == 1
+    assert not any(after[0].get(("public", term)) for term in fiets)
+    statistics.recount(connection)
+    assert _statistics() == after
+
+
+@pytest.fixture
+def bounded(backend, settings):  # noqa: F811
+    settings.SAMENHUIS_SEARCH_COUNT_LIMIT = 5
+    backend.documents_index(
+        [
+            doc(
+                f"practice:{n}", f"Fietsen {n}", "Samen fietsen.", type="event" if n <= 3 else "practice", year=2010 + n
+            )
+            for n in range(1, 9)
+        ]
+    )
+    return backend
+
+
+def test_above_the_bound_the_total_says_more_than(bounded):
+    results = search(bounded, "fietsen")
+    assert (results.total, results.total_exact) == (5, False)
+    assert len(results.hits) >= 5
+    narrow = search(bounded, "fietsen", filters={"type": ("event",)})
+    assert (narrow.total, narrow.total_exact) == (3, True)  # the filtered total is exact again
+    assert {hit.key for hit in narrow.hits} == {"practice:1", "practice:2", "practice:3"}
+
+
+def test_above_the_bound_facets_are_lower_bounds(bounded):
+    results = search(bounded, "fietsen")
+    counts = dict(results.facets["type"])
+    if bounded.name == "database":
+        assert not results.facets_exact
+        assert sum(counts.values()) == 6  # counted within the first bound + 1 matches
+    else:
+        assert counts == {"event": 3, "practice": 5}
+    assert search(bounded, "fietsen", filters={"type": ("event",)}).total_exact
+
+
+def test_date_order_gives_the_newest_of_all_matches(bounded):
+    results = search(bounded, "fietsen", order="date", limit=3)
+    assert keys(results) == ["practice:8", "practice:7", "practice:6"]
+
+
+def test_below_the_bound_everything_is_exact(backend, settings):  # noqa: F811
+    settings.SAMENHUIS_SEARCH_COUNT_LIMIT = 8
+    backend.documents_index([doc(f"practice:{n}", f"Fietsen {n}", "Samen fietsen.") for n in range(1, 9)])
+    results = search(backend, "fietsen")
+    assert (results.total, results.total_exact, results.facets_exact) == (8, True, True)
+
+
+def test_a_broad_search_runs_as_many_statements_as_a_narrow_one(settings, django_assert_max_num_queries):
+    from search.backends import get_search_backend
+
+    settings.SAMENHUIS_SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    settings.SAMENHUIS_SEARCH_COUNT_LIMIT = 20
+    backend = get_search_backend()  # noqa: F811
+    backend.documents_index(
+        [
+            doc(f"practice:{n}", f"Verslag {n}", "Samen fietsen." + (" Borstvoeding." if n == 1 else ""))
+            for n in range(40)
+        ]
+    )
+    filters = {"type": ("practice",)}
+    # counts, (the filtered total above the bound), word statistics, candidates, BM25 frequencies,
+    # the page's rows, and on PostgreSQL the snippets
+    most = 6 + (connection.vendor == "postgresql")
+    for query in ("fietsen", "borstvoeding"):
+        with django_assert_max_num_queries(most):
+            search(backend, query, filters=filters)
+
+
+def test_the_page_says_more_than_and_marks_lower_bounds(client, settings):
+    from search.backends import get_search_backend
+
+    settings.SAMENHUIS_SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    settings.SAMENHUIS_SEARCH_COUNT_LIMIT = 1500
+    get_search_backend().documents_index(
+        [doc(f"practice:{n}", f"Fietsen {n}", "Samen fietsen.", year=2020) for n in range(1502)]
+    )
+    html = client.get("/zoeken/", {"q": "fietsen"}, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Meer dan 1.500 resultaten" in html
+    assert "(1501+)" in html  # the year facet, counted within the first 1,501 matches
+    assert "geteld binnen de eerste 1.500" in html
+    narrow = client.get("/zoeken/", {"q": "fietsen 7"}, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Meer dan" not in narrow and "+)" not in narrow
