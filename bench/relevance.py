@@ -31,6 +31,7 @@ On PostgreSQL a database whose name holds "bench" is created when missing and dr
 
 import argparse
 import json
+import logging
 import math
 import os
 import re
@@ -139,6 +140,7 @@ class DutchBM25:
         import bm25s
         import Stemmer
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it announces every index it builds
         self._stemmer = Stemmer.Stemmer("dutch")
         self.ids = [document["id"] for document in documents]
         corpus = [self.analyse(f"{document['title']}\n{document['text']}") for document in documents]
