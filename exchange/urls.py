@@ -24,6 +24,7 @@ urlpatterns = [
     path("routekaart/<slug:slug>/nieuw-jaar/", views.roadmap_start, name="roadmap_start"),
     path("routekaart/<slug:slug>/<int:year>/", views.roadmap_detail, name="roadmap"),
     path("routekaart/<slug:slug>/<int:year>/affiche/", views.roadmap_poster, name="roadmap_poster"),
+    path("routekaart/<slug:slug>/<int:year>/affiche.pdf", views.roadmap_poster_pdf, name="roadmap_poster_pdf"),
     path("routekaart/<slug:slug>/<int:year>/delen/", views.roadmap_share, name="roadmap_share"),
     path("routekaart/<slug:slug>/<int:year>/<slug:domain>/", views.roadmap_domain_edit, name="roadmap_domain"),
     path("regio/", views.region_overview, name="region_overview"),

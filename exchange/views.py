@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from community.models import Organisation
 from knowledge.models import LifeDomain, Theme
 
-from . import permissions, selectors, services
+from . import permissions, poster, selectors, services
 from .forms import (
     NeedCloseForm,
     NeedFilterForm,
@@ -423,6 +423,16 @@ def roadmap_poster(request, slug, year):
     return render(
         request, "exchange/roadmap_poster.html", {"roadmap": roadmap, "rows": selectors.roadmap_rows(roadmap)}
     )
+
+
+@member_view()
+def roadmap_poster_pdf(request, slug, year):
+    """The poster as a one-page A4 PDF (exchange/poster.py), for whoever may see the roadmap."""
+    roadmap = _roadmap_or_404(request, slug, year)
+    content = poster.roadmap_poster_pdf(roadmap, selectors.roadmap_rows(roadmap))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="routekaart-{roadmap.house.slug}-{roadmap.year}.pdf"'
+    return response
 
 
 @member_view(methods=("GET", "POST"))
