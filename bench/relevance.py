@@ -260,6 +260,26 @@ def per_query_table(systems: dict[str, dict], queries: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def kind_group(kind: str) -> str:
+    """The query's kind as the issue lists them ("three words, rare and common" -> "two to six words")."""
+    if kind.startswith(("one word", "abbreviation", "compound's parts", "compound", "question", "phrase")):
+        return kind.split(",")[0].replace(" and a word", "")
+    if kind in ("exclusion", "OR"):
+        return kind
+    return "two to six words"
+
+
+def kind_table(systems: dict[str, dict], queries: list[dict]) -> str:
+    groups: dict[str, list[int]] = {}
+    for number, query in enumerate(queries):
+        groups.setdefault(kind_group(query["kind"]), []).append(number)
+    lines = ["nDCG@10 by kind of query (" + " | ".join(systems) + "):"]
+    for group, numbers in groups.items():
+        means = [sum(figures["queries"][n]["ndcg"] for n in numbers) / len(numbers) for figures in systems.values()]
+        lines.append(f"  {group:<18} {len(numbers):>2} queries: " + " | ".join(f"{mean:.3f}" for mean in means))
+    return "\n".join(lines)
+
+
 def targets(ours: dict, baseline: dict) -> list[str]:
     return [
         f"{'PASS' if ours['ndcg'] >= 0.85 else 'FAIL'}: nDCG@10 ≥ 0.85 ({ours['ndcg']:.3f})",
@@ -312,6 +332,7 @@ def main() -> None:
     print()
     print(summary_table(systems))
     print(f"\nthe better of the two per query: nDCG@10 {best / len(queries):.3f}")
+    print(kind_table(systems, queries))
     for name, figures in systems.items():
         if figures["no_result"]:
             print(f"no result, {name}: " + "; ".join(figures["no_result"]))

@@ -117,6 +117,14 @@ class TestMetrics:
         assert figures["no_result"] == ["twee"]
 
 
+def test_every_query_falls_in_a_kind_the_issue_names(relevance, queries):
+    named = {"one word", "abbreviation", "compound", "compound's parts", "two to six words", "question", "phrase"}
+    groups = {relevance.kind_group(query["kind"]) for query in queries}
+    assert groups == named | {"exclusion", "OR"}
+    assert relevance.kind_group("three words, rare and common") == "two to six words"
+    assert relevance.kind_group("phrase and a word") == "phrase"
+
+
 class TestBaseline:
     documents = [
         {"id": "d1", "title": "Ouders en kinderen", "text": "Ouders spelen met hun kinderen. Ouders praten."},
