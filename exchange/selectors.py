@@ -487,6 +487,77 @@ def region_overview(region: Region, *, viewer, life_domains=None) -> RegionOverv
     )
 
 
+@dataclass(frozen=True)
+class ProvinceCoverage:
+    """How many municipalities of a province (or Brussels) valid offers cover: in any of the life
+    domains shown, and per life domain (in `domains` order)."""
+
+    region: Region
+    municipalities: int
+    covered: int
+    by_domain: list[int]
+
+    @staticmethod
+    def band(covered: int, total: int) -> int:
+        """0 for none, then 1-4 for up to a quarter, half, three quarters, more: the colour class."""
+        if not covered or not total:
+            return 0
+        return min(4, 1 + (4 * covered - 1) // total)
+
+    @property
+    def share(self) -> int:
+        return round(100 * self.covered / self.municipalities) if self.municipalities else 0
+
+    @property
+    def level(self) -> int:
+        return self.band(self.covered, self.municipalities)
+
+    @property
+    def cells(self) -> list[tuple[int, int, int]]:
+        """Per life domain: municipalities covered, their share in percent, the colour band."""
+        total = self.municipalities
+        return [(n, round(100 * n / total) if total else 0, self.band(n, total)) for n in self.by_domain]
+
+
+def province_coverage(*, viewer, life_domains=None) -> tuple[list[LifeDomain], list[ProvinceCoverage]]:
+    """For the map-like overview: per province and Brussels, how many of its municipalities at least
+    one valid offer that `viewer` may read covers, in any of `life_domains` (all by default) and in
+    each. Three queries, however many offers or municipalities."""
+    domains = list(life_domains) if life_domains else list(LifeDomain.objects.order_by("sort_order", "name"))
+    domain_ids = [d.pk for d in domains]
+    provinces = list(
+        Region.objects.filter(kind__in=Region.PROVINCE_KINDS)
+        .annotate(total=Count("municipalities", distinct=True))
+        .order_by("name")
+    )
+    links = Offer.municipalities.through.objects.filter(
+        offer_id__in=offers_valid(permissions.offers_visible_to(viewer)).values("pk"),
+        offer__life_domains__in=domain_ids,
+        municipality__regions__kind__in=Region.PROVINCE_KINDS,
+    )
+    per_domain = {
+        (row["municipality__regions"], row["offer__life_domains"]): row["count"]
+        for row in links.values("municipality__regions", "offer__life_domains")
+        .annotate(count=Count("municipality_id", distinct=True))
+        .order_by()
+    }
+    anywhere = dict(
+        links.values("municipality__regions")
+        .annotate(count=Count("municipality_id", distinct=True))
+        .order_by()
+        .values_list("municipality__regions", "count")
+    )
+    return domains, [
+        ProvinceCoverage(
+            region=province,
+            municipalities=province.total,
+            covered=anywhere.get(province.pk, 0),
+            by_domain=[per_domain.get((province.pk, pk), 0) for pk in domain_ids],
+        )
+        for province in provinces
+    ]
+
+
 def _needs_by_quarter(region: Region, domain_ids: list[int]) -> list[tuple[str, int, int]]:
     """The needs of the region in these life domains per quarter they were published (the last
     QUARTERS_SHOWN quarters with any), and how many of them were answered (one query)."""

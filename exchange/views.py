@@ -484,28 +484,33 @@ def roadmap_share(request, slug, year):
 # The supra-local overview ------------------------------------------------------------------------
 
 
-def _overview(request):
+def _my_domains(request) -> list[LifeDomain] | None:
+    """With `?mijn=1`: the life domains of the member's organisations (None: every domain)."""
+    if request.GET.get("mijn") != "1":
+        return None
+    domains = LifeDomain.objects.filter(organisations__in=permissions.offer_organisations_of(request.user)).distinct()
+    return list(domains.order_by("sort_order", "name")) or None
+
+
+def _overview(request, domains: list[LifeDomain] | None):
     form = RegionForm(request.GET or None)
     if not (form.is_bound and form.is_valid()):
         return form, None
-    domains = None
-    if request.GET.get("mijn") == "1":
-        domains = LifeDomain.objects.filter(
-            organisations__in=permissions.offer_organisations_of(request.user)
-        ).distinct()
-        domains = list(domains.order_by("sort_order", "name")) or None
     return form, selectors.region_overview(form.cleaned_data["regio"], viewer=request.user, life_domains=domains)
 
 
 @member_view()
 def region_overview(request):
-    form, overview = _overview(request)
-    return render(request, "exchange/region_overview.html", {"form": form, "overview": overview})
+    mine = _my_domains(request)
+    form, overview = _overview(request, mine)
+    domains, provinces = selectors.province_coverage(viewer=request.user, life_domains=mine)
+    context = {"form": form, "overview": overview, "province_domains": domains, "provinces": provinces}
+    return render(request, "exchange/region_overview.html", context)
 
 
 @member_view()
 def region_overview_csv(request):
-    _form, overview = _overview(request)
+    _form, overview = _overview(request, _my_domains(request))
     if overview is None:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
