@@ -1,7 +1,9 @@
 """Needs and offers in Chromium, axe-clean on every page: a supra-local organisation's staff member
 publishes an offer, a Huis's coordinator publishes a need, sees the offer among its matches and
 says "interested", the staff member then sees the Huis's contact; the coordinator fills in the
-roadmap and closes the need as answered."""
+roadmap, prints its poster and downloads it as a PDF, and closes the need as answered. Also the
+staff member's choice to hear of matches by e-mail, the offer on the organisation's directory
+page, and the regional overview with its overview by province."""
 
 import re
 
@@ -52,7 +54,23 @@ def test_offer_need_match_handshake_and_roadmap(page, server, assert_accessible)
     offer = Offer.objects.get()
     page.wait_for_url(re.compile(rf"/uitwisseling/aanbod/{offer.pk}/$"))
     assert_accessible(page)
+    # They choose to hear of new matches by e-mail too, from the index.
+    page.goto("/uitwisseling/")
+    page.get_by_role("link", name="Meldingen van nieuwe matches").click()
+    page.wait_for_url(re.compile(r"/uitwisseling/meldingen/$"))
+    assert_accessible(page)
+    page.get_by_label("In de app en per e-mail").check()
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text("Je keuze is bewaard.").is_visible()
+    assert page.get_by_label("In de app en per e-mail").is_checked()
+    assert_accessible(page)
     log_out(page)
+
+    # The organisation's page in the directory shows the offer, also to visitors without an account.
+    page.goto(caw.get_absolute_url())
+    assert page.locator("#section-offers-heading").is_visible()
+    assert page.get_by_role("link", name="Vorming rond opvoedingsvragen").is_visible()
+    assert_accessible(page)
 
     # The coordinator publishes a need; the offer is among its matches.
     log_in(page, coordinator.email, next_url="/uitwisseling/noden/nieuw/")
@@ -84,11 +102,18 @@ def test_offer_need_match_handshake_and_roadmap(page, server, assert_accessible)
     assert page.locator(".roadmap-status--available").first.is_visible()
     page.get_by_role("link", name="Affiche om af te drukken").click()
     assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download ze als pdf").click()
+    assert download.value.suggested_filename.endswith(".pdf")
     log_out(page)
 
     # The staff member sees the Huis's contact on the offer's page.
     log_in(page, staff.email, next_url=f"/uitwisseling/aanbod/{offer.pk}/")
     assert page.get_by_role("link", name=coordinator.email).is_visible()
+    assert_accessible(page)
+    # The regional overview, with the map-like overview by province.
+    page.goto(f"/uitwisseling/regio/?regio={kempen.slug}")
+    assert page.locator(".province-map__tile", has_text="Antwerpen").is_visible()
     assert_accessible(page)
     log_out(page)
 
