@@ -26,6 +26,9 @@ class SearchEntry(models.Model):
     region = models.CharField(max_length=80, blank=True)
     organisation = models.CharField(max_length=150, blank=True)
     context = models.CharField(max_length=200, blank=True)
+    # The life domains' slugs as a JSON array, for counting the facet without a join (the rows of
+    # SearchEntryLifeDomain are what a chosen life domain filters by).
+    domains = models.TextField(default="[]")
 
     class Meta:
         indexes = [

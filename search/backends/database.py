@@ -12,6 +12,7 @@ scopes is ever counted or returned.
 """
 
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from .base import FACETS, BaseSearchBackend, Hit, SearchDocument, SearchRequest,
 
 BATCH = 500
 RERANK = 100  # candidates scored with BM25 for the first pages (docs/search.md, "Ranking")
+POOL = 2000  # above the count bound: how many matches are ranked (docs/search.md, "Counting")
 HIT_FIELDS = ("pk", "key", "type", "title", "url", "date", "context", "text")
 HEADLINE_OPTIONS = "StartSel=\x02, StopSel=\x03, MaxFragments=1, MaxWords=35, MinWords=15, ShortWord=2"
 FACET_FIELDS = {"type": "type", "province": "province", "year": "year"}
@@ -108,6 +110,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 region=document.region[:80],
                 organisation=document.organisation[:150],
                 context=document.context[:200],
+                domains=json.dumps(sorted(set(document.life_domains))),
             )
             for document in documents
         ]
@@ -314,14 +317,20 @@ class DatabaseSearchBackend(BaseSearchBackend):
         query = self._query_words(parsed, request.scopes)
         if request.order == "date":
             # The newest matches, read from the scope's date index without ranking every match.
-            page = chosen.order_by(F("date").desc(nulls_last=True), "-pk").values_list("pk", flat=True)
+            ordering = [F("date").desc(nulls_last=True), "-pk"]
+            if parsed.minimum:  # all the words before most of them, in date order too
+                matched, params = self._words_matched(parsed)
+                chosen = chosen.extra(select={"matched": matched}, select_params=params)  # noqa: S610
+                ordering.insert(0, "-matched")
+            page = chosen.order_by(*ordering).values_list("pk", flat=True)
             ids = list(page[request.offset : request.offset + request.limit])
             missing = self._missing(parsed, ids)
             scores = self._scores(ids, query)
         else:
             if not counted.facets_exact:
-                # Over the bound: rank within the first `bound` matches (docs/search.md, "Counting").
-                chosen = SearchEntry.objects.filter(pk__in=chosen.values("pk")[:bound])
+                # Above the bound, rank the first `POOL` matches the index yields: ranking every
+                # match was most of a broad search's time (docs/search.md, "Counting").
+                chosen = SearchEntry.objects.filter(pk__in=list(chosen.values_list("pk", flat=True)[:POOL]))
             ids, scores, missing = self._best(chosen, parsed, query, request)
         rows = {row["pk"]: row for row in SearchEntry.objects.filter(pk__in=ids).values(*HIT_FIELDS)}
         rows = [rows[pk] for pk in ids if pk in rows]
@@ -471,11 +480,15 @@ class DatabaseSearchBackend(BaseSearchBackend):
         for facet in FACETS:
             clause, clause_params = where(facet)
             if facet == "life_domain":
-                selects.append(
-                    # Only constant names are spliced in; every value is a parameter.
-                    "SELECT 'life_domain', d.slug, count(*) FROM m JOIN search_searchentrylifedomain d "  # noqa: S608
-                    f"ON d.entry_id = m.id{clause} GROUP BY d.slug"
-                )
+                # Only constant names are spliced in; every value is a parameter.
+                if self.vendor == "postgresql":
+                    slugs = "json_array_elements_text(m.domains::json) AS d(slug)"
+                    selects.append(f"SELECT 'life_domain', d.slug, count(*) FROM m, {slugs}{clause} GROUP BY d.slug")  # noqa: S608
+                else:
+                    selects.append(
+                        "SELECT 'life_domain', d.value, count(*) FROM m, json_each(m.domains) AS d"  # noqa: S608
+                        f"{clause} GROUP BY d.value"
+                    )
             else:
                 column = FACET_FIELDS[facet]
                 value = f"CAST(m.{column} AS TEXT)" if facet == "year" else f"m.{column}"
@@ -487,7 +500,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
         selects.append(f"SELECT 'total', '', count(*) FROM m{clause}")  # noqa: S608
         selects.append("SELECT 'matches', '', count(*) FROM m")
         params += clause_params
-        sql = f"{head} (SELECT id, type, province, year {scan} LIMIT %s) " + " UNION ALL ".join(selects)
+        sql = f"{head} (SELECT id, type, province, year, domains {scan} LIMIT %s) " + " UNION ALL ".join(selects)
         facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
         total = matches = 0
         with connection.cursor() as cursor:

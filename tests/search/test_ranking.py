@@ -176,9 +176,9 @@ def test_a_broad_search_runs_as_many_statements_as_a_narrow_one(settings, django
         ]
     )
     filters = {"type": ("practice",)}
-    # counts, (the filtered total above the bound), word statistics, candidates, BM25 frequencies,
-    # the page's rows, and on PostgreSQL the snippets
-    most = 6 + (connection.vendor == "postgresql")
+    # counts, (above the bound: the filtered total, the matches ranked), word statistics,
+    # candidates, BM25 frequencies, the page's rows, and on PostgreSQL the snippets
+    most = 7 + (connection.vendor == "postgresql")
     for query in ("fietsen", "borstvoeding"):
         with django_assert_max_num_queries(most):
             search(backend, query, filters=filters)
@@ -198,3 +198,15 @@ def test_the_page_says_more_than_and_marks_lower_bounds(client, settings):
     assert "geteld binnen de eerste 1.500" in html
     narrow = client.get("/zoeken/", {"q": "fietsen 7"}, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Meer dan" not in narrow and "+)" not in narrow
+
+
+def test_in_date_order_all_the_words_still_come_first(backend):  # noqa: F811
+    backend.documents_index(
+        [
+            doc("practice:1", "Huiswerk", "Hulp bij huiswerk voor je dochter.", year=2015),
+            doc("practice:2", "Huiswerkklas", "Huiswerk met je dochter.", year=2024),
+        ]
+    )
+    results = search(backend, "huiswerk hulp dochter", order="date")
+    assert keys(results) == ["practice:1", "practice:2"]
+    assert [hit.missing for hit in results.hits] == [(), ("hulp",)]
