@@ -61,12 +61,18 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_PLURAL_APOSTROPHE = re.compile("['\u2019]s$", re.IGNORECASE)
+
+
 def _word(token: str) -> str:
-    return _APOSTROPHES.sub("", token).lower()
+    """A token as a word: a plural's apostrophe-s dropped ("baby's" -> "baby", so it meets "baby"),
+    other apostrophes removed."""
+    return _APOSTROPHES.sub("", _PLURAL_APOSTROPHE.sub("", token)).lower()
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens, accents kept, apostrophes inside words dropped ("auto's" -> "autos")."""
+    """Lower-case word tokens, accents kept, a plural's apostrophe-s dropped ("auto's" -> "auto"),
+    other apostrophes inside words removed ("d'r" -> "dr")."""
     return [_word(match.group()) for match in _WORD.finditer(_normalise(text))]
 
 
@@ -248,15 +254,35 @@ def query_parse(raw: str) -> ParsedQuery:
             saw_or = True
         else:
             plain.append(_word(match.group("word")))
-    meaningful = [word for word in plain if word not in STOP_WORDS]
+    # Filler ("waar vind ik …", "mijn") need not match once a word that carries meaning is left,
+    # as the large engines treat a question typed into the box; all-filler queries keep their words.
+    meaningful = [word for word in plain if word not in FILLER_WORDS]
     if meaningful or phrases:
         plain = meaningful
+    elif any(word not in STOP_WORDS for word in plain):
+        plain = [word for word in plain if word not in STOP_WORDS]
     terms = [Term(variants=_variants(word)) for word in dict.fromkeys(plain)]
     for phrase in dict.fromkeys(phrases):  # a quoted single word is that word, without variants
         terms.append(Term(variants=phrase) if len(phrase) == 1 else Term(phrase=phrase))
     terms = list(dict.fromkeys(terms))
     excluded = [word for word in dict.fromkeys(excluded) if word not in STOP_WORDS]
     return ParsedQuery(terms=tuple(terms), excluded=tuple(excluded), any_of=saw_or and len(terms) > 1)
+
+
+def without_filler(raw: str) -> str:
+    """The query as typed without its filler words, for an engine that parses the syntax itself
+    (Elasticsearch's `simple_query_string`): the same words `query_parse` keeps must match."""
+    raw = _normalise(raw[:MAX_QUERY_LENGTH]).translate(_QUOTES)
+    tokens = list(_QUERY_TOKEN.finditer(raw))
+    plain = [_word(m.group("word")) for m in tokens if m.group("word") not in (None, "OR")]
+    if not any(word not in FILLER_WORDS for word in plain) and not any(m.group("phrase") for m in tokens):
+        return raw
+    kept = [
+        m.group()
+        for m in tokens
+        if m.group("word") is None or m.group("word") == "OR" or _word(m.group("word")) not in FILLER_WORDS
+    ]
+    return " ".join(kept)
 
 
 def minimum_should_match(count: int) -> int:

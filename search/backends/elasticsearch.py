@@ -216,7 +216,7 @@ def search_body(request: SearchRequest, *, relaxed: analysis.ParsedQuery | None 
     if relaxed is not None:
         must = relaxed_query(relaxed)
     elif query:
-        must = _words_query(query)
+        must = _words_query(analysis.without_filler(query))
     else:
         must = {"match_all": {}}
     facet_filters = _facet_filters(request.filters)

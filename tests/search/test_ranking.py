@@ -210,3 +210,22 @@ def test_in_date_order_all_the_words_still_come_first(backend):  # noqa: F811
     results = search(backend, "huiswerk hulp dochter", order="date")
     assert keys(results) == ["practice:1", "practice:2"]
     assert [hit.missing for hit in results.hits] == [(), ("hulp",)]
+
+
+def test_a_question_needs_only_its_meaningful_words(backend):  # noqa: F811
+    # Two meaningful words: not relaxed, so the strict query itself must leave out "hoe vind ik".
+    backend.documents_index([doc("practice:1", "Wachtlijst", "Zo krijgt u een plaats in de kinderopvang.")])
+    assert keys(search(backend, "hoe vind ik een plaats in de kinderopvang")) == ["practice:1"]
+    assert not search(backend, "hoe vind ik een plaats in de zwemclub").hits
+
+
+def test_filler_is_left_out_of_every_backends_query():
+    from search.analysis import query_parse, term_word, without_filler
+    from search.backends.elasticsearch import search_body
+
+    parsed = query_parse("waar vind ik hulp bij huiswerk voor mijn dochter")
+    assert [term_word(term) for term in parsed.terms] == ["hulp", "huiswerk", "dochter"]
+    assert [term_word(term) for term in query_parse("wie is wie").terms] == ["wie"]  # all filler: kept
+    assert without_filler('hoe "waar is" kind -baby OR peuter') == '"waar is" kind -baby OR peuter'
+    body = search_body(SearchRequest(query="hoe vind ik een plaats in de kinderopvang", scopes=PUBLIC))
+    assert body["query"]["bool"]["must"][0]["simple_query_string"]["query"] == "plaats kinderopvang"
