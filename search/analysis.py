@@ -231,7 +231,22 @@ def _variants(word: str) -> tuple[str, ...]:
         # A noun's singular and plural can stem apart too ("fiets" -> "fiet", "fietsen" -> "fiets").
         variants.append(word + "en")
     variants.extend(_single_word_synonyms(word))
+    variants.extend(_sub_compounds(word))
     return tuple(dict.fromkeys(variants))
+
+
+def _sub_compounds(word: str) -> list[str]:
+    """The known compounds inside a longer one: "jeugdhulpverlening" is also looked for as
+    "jeugdhulp" and "hulpverlening", which texts write far more often."""
+    parts = _compound_parts(word)
+    compounds = _compounds()
+    found = []
+    for start in range(len(parts)):
+        for end in range(start + 2, len(parts) + 1):
+            joined = "".join(parts[start:end])
+            if (end - start) < len(parts) and joined in compounds:
+                found.append(joined)
+    return found
 
 
 def query_parse(raw: str) -> ParsedQuery:

@@ -229,3 +229,13 @@ def test_filler_is_left_out_of_every_backends_query():
     assert without_filler('hoe "waar is" kind -baby OR peuter') == '"waar is" kind -baby OR peuter'
     body = search_body(SearchRequest(query="hoe vind ik een plaats in de kinderopvang", scopes=PUBLIC))
     assert body["query"]["bool"]["must"][0]["simple_query_string"]["query"] == "plaats kinderopvang"
+
+
+def test_a_long_compound_finds_the_shorter_ones_inside_it(backend):  # noqa: F811
+    backend.documents_index(
+        [
+            doc("practice:1", "Wachtlijsten", "De wachtlijst in de jeugdhulp wordt korter."),
+            doc("practice:2", "Taalcafé", "Ouders oefenen Nederlands."),
+        ]
+    )
+    assert keys(search(backend, "jeugdhulpverlening")) == ["practice:1"]
