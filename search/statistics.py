@@ -3,7 +3,8 @@
 takes its inverse document frequency and average length from them (search.ranking).
 
 They change with the index, in the same transaction: `count(keys, -1)` before entries are
-replaced or deleted, `count(keys, +1)` after they are written. A term is what the index holds:
+replaced or deleted, `count(keys, +1)` after they are written. Rows are taken in one order
+(scope, term), so two writers never wait for each other in a circle. A term is what the index holds:
 on PostgreSQL the lexemes of the generated `document` column (its `dutch` configuration), on SQLite
 the stems in the FTS5 table. `recount()` builds them from scratch (the migration, a rebuild).
 See docs/search.md, "Ranking".
@@ -28,14 +29,14 @@ def count(connection, ids: list[int], sign: int) -> None:
             cursor.execute(
                 "INSERT INTO search_searchterm (scope, term, documents) "
                 "SELECT e.scope, t.term, %s * count(*) FROM search_searchentry e, "
-                "unnest(tsvector_to_array(e.document)) AS t(term) WHERE e.id = ANY(%s) GROUP BY 1, 2 "
+                "unnest(tsvector_to_array(e.document)) AS t(term) WHERE e.id = ANY(%s) GROUP BY 1, 2 ORDER BY 1, 2 "
                 "ON CONFLICT (scope, term) DO UPDATE SET documents = search_searchterm.documents + excluded.documents",
                 [sign, ids],
             )
             cursor.execute(
                 "INSERT INTO search_searchscope (scope, documents, length) "
                 "SELECT scope, %s * count(*), %s * sum(length(document)) FROM search_searchentry "
-                "WHERE id = ANY(%s) GROUP BY scope "
+                "WHERE id = ANY(%s) GROUP BY scope ORDER BY scope "
                 "ON CONFLICT (scope) DO UPDATE SET documents = search_searchscope.documents + excluded.documents, "
                 "length = search_searchscope.length + excluded.length",
                 [sign, sign, ids],

@@ -119,7 +119,9 @@ class DatabaseSearchBackend(BaseSearchBackend):
         fields = [f.name for f in SearchEntry._meta.concrete_fields if f.name not in ("id", "key")]
         # The ranking statistics lose what the replaced entries held (locked, so a concurrent
         # writer of the same key waits and then counts the new version) and gain the new ones.
-        replaced = list(SearchEntry.objects.select_for_update().filter(key__in=keys).values_list("pk", flat=True))
+        replaced = list(
+            SearchEntry.objects.select_for_update().filter(key__in=keys).order_by("pk").values_list("pk", flat=True)
+        )
         statistics.count(connection, replaced, -1)
         SearchEntry.objects.bulk_create(rows, update_conflicts=True, unique_fields=["key"], update_fields=fields)
         ids = dict(SearchEntry.objects.filter(key__in=keys).values_list("key", "pk"))
@@ -156,6 +158,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
         gone = list(
             SearchEntry.objects.select_for_update()
             .filter(key__in=list(keys))
+            .order_by("pk")
             .values_list("pk", "scope", "title", "text")
         )
         if not gone:
