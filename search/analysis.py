@@ -290,8 +290,10 @@ def without_filler(raw: str) -> str:
     raw = _normalise(raw[:MAX_QUERY_LENGTH]).translate(_QUOTES)
     tokens = list(_QUERY_TOKEN.finditer(raw))
     plain = [_word(m.group("word")) for m in tokens if m.group("word") not in (None, "OR")]
+    # Rebuilt from the tokens `query_parse` reads, so an operator it ignores ("|", "*", brackets)
+    # means nothing on Elasticsearch either.
     if not any(word not in FILLER_WORDS for word in plain) and not any(m.group("phrase") for m in tokens):
-        return raw
+        return " ".join(m.group() for m in tokens)
     kept = [
         m.group()
         for m in tokens

@@ -3,8 +3,10 @@
 takes its inverse document frequency and average length from them (search.ranking).
 
 They change with the index, in the same transaction: `count(keys, -1)` before entries are
-replaced or deleted, `count(keys, +1)` after they are written. Rows are taken in one order
-(scope, term), so two writers never wait for each other in a circle. A term is what the index holds:
+replaced or deleted, `count(keys, +1)` after they are written. Writers take turns (`writers_serialise`,
+one PostgreSQL advisory lock; SQLite has one writer anyway), so two of them never wait for each
+other in a circle on the frequency rows, and the second writer of a new key counts out the first
+one's version. `recount()` builds them from scratch (the migrations). A term is what the index holds:
 on PostgreSQL the lexemes of the generated `document` column (its `dutch` configuration), on SQLite
 the stems in the FTS5 table. `recount()` builds them from scratch (the migration, a rebuild).
 See docs/search.md, "Ranking".
@@ -20,6 +22,16 @@ def terms(title: str, body: str) -> set[str]:
     return set(title.split()) | set(body.split())
 
 
+WRITERS_LOCK = 0x5EA7C5  # the index writers' advisory lock (search.index uses 0x5EA7C4 per key)
+
+
+def writers_serialise(connection) -> None:
+    """PostgreSQL: wait for the other index writers' transactions to end (held until this one ends)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_LOCK])
+
+
 def count(connection, ids: list[int], sign: int) -> None:
     """Add (sign +1) or take away (-1) the statistics of the index entries with these ids."""
     if not ids:
@@ -29,14 +41,14 @@ def count(connection, ids: list[int], sign: int) -> None:
             cursor.execute(
                 "INSERT INTO search_searchterm (scope, term, documents) "
                 "SELECT e.scope, t.term, %s * count(*) FROM search_searchentry e, "
-                "unnest(tsvector_to_array(e.document)) AS t(term) WHERE e.id = ANY(%s) GROUP BY 1, 2 ORDER BY 1, 2 "
+                "unnest(tsvector_to_array(e.document)) AS t(term) WHERE e.id = ANY(%s) GROUP BY 1, 2 "
                 "ON CONFLICT (scope, term) DO UPDATE SET documents = search_searchterm.documents + excluded.documents",
                 [sign, ids],
             )
             cursor.execute(
                 "INSERT INTO search_searchscope (scope, documents, length) "
                 "SELECT scope, %s * count(*), %s * sum(length(document)) FROM search_searchentry "
-                "WHERE id = ANY(%s) GROUP BY scope ORDER BY scope "
+                "WHERE id = ANY(%s) GROUP BY scope "
                 "ON CONFLICT (scope) DO UPDATE SET documents = search_searchscope.documents + excluded.documents, "
                 "length = search_searchscope.length + excluded.length",
                 [sign, sign, ids],

@@ -117,11 +117,10 @@ class DatabaseSearchBackend(BaseSearchBackend):
         # One INSERT … ON CONFLICT per batch; Django's bulk_update made a rebuild over an existing
         # index four times slower (docs/performance.md).
         fields = [f.name for f in SearchEntry._meta.concrete_fields if f.name not in ("id", "key")]
-        # The ranking statistics lose what the replaced entries held (locked, so a concurrent
-        # writer of the same key waits and then counts the new version) and gain the new ones.
-        replaced = list(
-            SearchEntry.objects.select_for_update().filter(key__in=keys).order_by("pk").values_list("pk", flat=True)
-        )
+        # The ranking statistics lose what the replaced entries held and gain the new ones; index
+        # writers take turns, so the entries read here are the latest (search.statistics).
+        statistics.writers_serialise(connection)
+        replaced = list(SearchEntry.objects.filter(key__in=keys).values_list("pk", flat=True))
         statistics.count(connection, replaced, -1)
         SearchEntry.objects.bulk_create(rows, update_conflicts=True, unique_fields=["key"], update_fields=fields)
         ids = dict(SearchEntry.objects.filter(key__in=keys).values_list("key", "pk"))
@@ -155,12 +154,8 @@ class DatabaseSearchBackend(BaseSearchBackend):
 
     @transaction.atomic
     def documents_delete(self, keys: Iterable[str]) -> None:
-        gone = list(
-            SearchEntry.objects.select_for_update()
-            .filter(key__in=list(keys))
-            .order_by("pk")
-            .values_list("pk", "scope", "title", "text")
-        )
+        statistics.writers_serialise(connection)
+        gone = list(SearchEntry.objects.filter(key__in=list(keys)).values_list("pk", "scope", "title", "text"))
         if not gone:
             return
         ids = [pk for pk, *_rest in gone]
@@ -333,7 +328,9 @@ class DatabaseSearchBackend(BaseSearchBackend):
             if not counted.facets_exact:
                 # Above the bound, rank the first `POOL` matches the index yields: ranking every
                 # match was most of a broad search's time (docs/search.md, "Counting").
-                chosen = SearchEntry.objects.filter(pk__in=list(chosen.values_list("pk", flat=True)[:POOL]))
+                # The newest entries, so the pool is the same from one page to the next.
+                pool = chosen.order_by("-pk").values_list("pk", flat=True)[:POOL]
+                chosen = SearchEntry.objects.filter(pk__in=list(pool))
             ids, scores, missing = self._best(chosen, parsed, query, request)
         rows = {row["pk"]: row for row in SearchEntry.objects.filter(pk__in=ids).values(*HIT_FIELDS)}
         rows = [rows[pk] for pk in ids if pk in rows]

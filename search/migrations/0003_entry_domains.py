@@ -14,6 +14,25 @@ def domains_fill(apps, schema_editor):
         )
 
 
+def sqlite_restem(apps, schema_editor):
+    """SQLite: the FTS5 table again from the entries, as search.analysis now stems them ("baby's" is
+    "baby", no longer "babys"), and the statistics from it; PostgreSQL stems in the database."""
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    from search import analysis, statistics
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, title, extra, context, text FROM search_searchentry")
+        rows = cursor.fetchall()
+        cursor.execute("DELETE FROM search_fts")
+        cursor.executemany(
+            "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
+            [(pk, analysis.stems(title), analysis.stems(f"{extra} {context} {text}")) for pk, title, extra, context, text in rows],
+        )
+    statistics.recount(connection)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -27,4 +46,5 @@ class Migration(migrations.Migration):
             field=models.TextField(default='[]'),
         ),
         migrations.RunPython(domains_fill, migrations.RunPython.noop),
+        migrations.RunPython(sqlite_restem, migrations.RunPython.noop),
     ]

@@ -239,3 +239,42 @@ def test_a_long_compound_finds_the_shorter_ones_inside_it(backend):  # noqa: F81
         ]
     )
     assert keys(search(backend, "jeugdhulpverlening")) == ["practice:1"]
+
+
+def test_concurrent_writers_keep_the_statistics_equal_to_a_recount(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time; the race needs PostgreSQL")
+    import threading
+
+    from django.db import connections
+
+    from search.backends import get_search_backend
+
+    settings.SAMENHUIS_SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    backend = get_search_backend()  # noqa: F811
+    words = ["fiets", "auto", "trein", "bus", "boot"]
+    errors = []
+
+    def write(offset):
+        try:
+            for round_ in range(8):
+                batch = [
+                    doc(f"practice:{n}", f"Verslag {n}", " ".join(words[(n + round_ + offset) % 5 :]) + " samen")
+                    for n in (range(6) if offset else reversed(range(6)))
+                ]
+                backend.documents_index(batch)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(offset,)) for offset in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    before = _statistics()
+    assert before[1]["public"][0] == 6
+    statistics.recount(connection)
+    assert _statistics() == before
