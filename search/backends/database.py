@@ -312,7 +312,6 @@ class DatabaseSearchBackend(BaseSearchBackend):
             if relaxed_counted.total > counted.total:
                 parsed, counted = relaxed, relaxed_counted
         chosen = self._filtered(self._matching(parsed, request.scopes), request.filters)
-        query = self._query_words(parsed, request.scopes)
         if request.order == "date":
             # The newest matches, read from the scope's date index without ranking every match.
             ordering = [F("date").desc(nulls_last=True), "-pk"]
@@ -322,8 +321,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 ordering.insert(0, "-matched")
             page = chosen.order_by(*ordering).values_list("pk", flat=True)
             ids = list(page[request.offset : request.offset + request.limit])
-            missing = self._missing(parsed, ids)
-            scores = self._scores(ids, query)
+            missing, scores = self._missing(parsed, ids), {}  # the date decides; no score to compute
         else:
             if not counted.facets_exact:
                 # Above the bound, rank the first `POOL` matches the index yields: ranking every
@@ -331,7 +329,7 @@ class DatabaseSearchBackend(BaseSearchBackend):
                 # The newest entries, so the pool is the same from one page to the next.
                 pool = chosen.order_by("-pk").values_list("pk", flat=True)[:POOL]
                 chosen = SearchEntry.objects.filter(pk__in=list(pool))
-            ids, scores, missing = self._best(chosen, parsed, query, request)
+            ids, scores, missing = self._best(chosen, parsed, self._query_words(parsed, request.scopes), request)
         rows = {row["pk"]: row for row in SearchEntry.objects.filter(pk__in=ids).values(*HIT_FIELDS)}
         rows = [rows[pk] for pk in ids if pk in rows]
         snippets = self._snippets(rows, parsed)
