@@ -23,6 +23,7 @@ urlpatterns = [
     path("intervisie/", include("intervision.urls")),
     path("uitwisseling/", include("exchange.urls")),
     path("zoeken/", include("search.urls")),
+    path("", include("privacy.urls")),
     path("feeds/", include("knowledge.feeds")),
     path("kennis/", include("knowledge.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -4,13 +4,16 @@ from .groups import GroupActivity, GroupInvitation, GroupMembership, Intervision
 from .organisations import Membership, MembershipRequest, Organisation, OrganisationArea
 from .people import Notification, Profile, User, UserManager
 from .places import Municipality, Postcode, Region
+from .records import AuditEvent, LoginRecord
 
 __all__ = [
+    "AuditEvent",
     "GroupActivity",
     "GroupInvitation",
     "GroupMembership",
     "IntervisionGroup",
     "JoinRequest",
+    "LoginRecord",
     "Membership",
     "MembershipRequest",
     "Municipality",

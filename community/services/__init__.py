@@ -4,6 +4,7 @@ One module per part of the domain; the names are re-exported here so callers wri
 `services.group_member_invite(...)`.
 """
 
+from .audit import audit_record
 from .groups import (
     group_create,
     group_facilitator_add,
@@ -45,6 +46,7 @@ from .places import (
 )
 
 __all__ = [
+    "audit_record",
     "coverage_conflicts",
     "group_create",
     "group_facilitator_add",

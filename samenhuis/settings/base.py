@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "intervision",
     "exchange",
     "search",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. `samenhuis` is the project package (settings, URLs, routing, shared helpers):
 # every app may use its helpers, and it wires the apps together, so it is not in the order.
-LAYERS = ["realtime", "community", "knowledge", "events", "rooms", "intervision", "exchange", "search"]
+LAYERS = ["realtime", "community", "knowledge", "events", "rooms", "intervision", "exchange", "search", "privacy"]
 # The one known exception, left for a later issue (see docs/realtime.md, "The delivery core"):
 # the life domains are knowledge's vocabulary, and community's profiles, organisations and forms
 # are tagged with them. Moving the vocabulary below community is a model move of its own.
