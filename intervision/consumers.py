@@ -105,6 +105,8 @@ class SessionConsumer(StreamConsumer):
                     "kind": item.kind,
                     "text": item.text,
                     "author": names.get(item.author_id, ""),
+                    # The page says "Verwijderde gebruiker" (docs/privacy.md, "Deleting").
+                    "author_deleted": item.author_id is None,
                     "mine": item.author_id == self.user_id,
                     "taken": item.taken,
                 }

@@ -312,7 +312,10 @@ def _author_names(viewer, contributions) -> dict[int, str]:
 
 def _named(contributions, names: dict[int, str]):
     for contribution in contributions:
-        contribution.author_name = names.get(contribution.author_id) or _("Participant")
+        if contribution.author_id is None:  # the account was deleted (docs/privacy.md, "Deleting")
+            contribution.author_name = _("Deleted user")
+        else:
+            contribution.author_name = names.get(contribution.author_id) or _("Participant")
     return contributions
 
 
@@ -455,6 +458,7 @@ def _client_strings() -> dict:
         "your_contribution": _("Your contribution"),
         "add": _("Add"),
         "participant": _("Participant"),
+        "deleted_user": _("Deleted user"),
         "taken": _("taken"),
         "take": _("Take this advice"),
         "untake": _("Untake"),

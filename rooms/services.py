@@ -491,7 +491,9 @@ def _notify(jobs: Sequence[tuple[int, int, int, int | None, frozenset[int], bool
                 letters.append((person, text, message, reasons[person.pk]))
     if not letters:
         return
-    notifications_create([(person, text, message.get_absolute_url()) for person, text, message, _reason in letters])
+    notifications_create(
+        [(person, text, message.get_absolute_url(), message.author) for person, text, message, _reason in letters]
+    )
     online = presence.online_among({person.pk for person, *_rest in letters})
     for person, text, message, reason in letters:
         if person.pk not in online:
@@ -768,7 +770,7 @@ def _reporters_tell(*, message: Message, reporter_ids: list, outcome: str, note:
     )
     url = message.get_absolute_url()
     for person in reporters:
-        notification_create(recipient=person, text=text, url=url)
+        notification_create(recipient=person, text=text, url=url, actor=by)
         if person.pk not in silenced and not presence.is_online(person.pk):
             mail_send_on_commit(
                 to=[person.email],

@@ -109,7 +109,7 @@ def _refusal(request, room, error, *, kept, title=None, back=None):
 def _client_strings() -> dict:
     """The words static/js/room.js shows, in the page's language."""
     return {
-        "former_member": _("Former member"),
+        "deleted_user": _("Deleted user"),
         "edited": _("edited"),
         "deleted": _("Message deleted"),
         "hidden": _("Message hidden by a moderator"),

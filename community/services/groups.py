@@ -46,7 +46,8 @@ def _tell(people, *, group, template: str, text: str, url: str, **context) -> No
     """E-mail and an in-app notification for each person (both after commit)."""
     people = [person for person in people if person is not None and person.is_active]
     for person in people:
-        notification_create(recipient=person, text=text, url=url)
+        # The person the text names, if any, is the mail's `person`: deleting them takes the name out.
+        notification_create(recipient=person, text=text, url=url, actor=context.get("person"))
     mail_send_on_commit(
         to=[person.email for person in people],
         template=template,

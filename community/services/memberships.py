@@ -47,7 +47,8 @@ def _tell(people, *, template: str, text: str, url: str, **context) -> None:
     """An in-app notification and an e-mail for each active person (both after commit)."""
     people = [person for person in people if person is not None and person.is_active]
     for person in people:
-        notification_create(recipient=person, text=text, url=url)
+        # The person the text names, if any, is the mail's `person`: deleting them takes the name out.
+        notification_create(recipient=person, text=text, url=url, actor=context.get("person"))
     mail_send_on_commit(to=[person.email for person in people], template=template, context=context)
 
 

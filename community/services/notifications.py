@@ -14,23 +14,25 @@ from ..models import Notification, User
 
 
 @transaction.atomic
-def notification_create(*, recipient: User, text: str, url: str = "") -> Notification:
+def notification_create(*, recipient: User, text: str, url: str = "", actor: User | None = None) -> Notification:
+    """`actor`: whom the text names, so deleting their account can take the name out (privacy/deletion.py)."""
     if url and (not url.startswith("/") or url.startswith("//")):
         raise ValueError("A notification links to a path on this site, such as /gemeenschap/.")
-    notification = Notification.objects.create(recipient=recipient, text=text[:300], url=url)
+    notification = Notification.objects.create(recipient=recipient, text=text[:300], url=url, actor=actor)
     send_to_user_on_commit(recipient.pk, {"type": "notification.new", "notification": notification.as_event()})
     return notification
 
 
 @transaction.atomic
-def notifications_create(items: list[tuple[User, str, str]]) -> list[Notification]:
-    """`notification_create` for many (recipient, text, url) at once: one INSERT, then one
-    announcement per notification after commit."""
-    for _recipient, _text, url in items:
+def notifications_create(items: list[tuple]) -> list[Notification]:
+    """`notification_create` for many (recipient, text, url) or (recipient, text, url, actor) at
+    once: one INSERT, then one announcement per notification after commit."""
+    for _recipient, _text, url, *_actor in items:
         if url and (not url.startswith("/") or url.startswith("//")):
             raise ValueError("A notification links to a path on this site, such as /gemeenschap/.")
     created = Notification.objects.bulk_create(
-        Notification(recipient=recipient, text=text[:300], url=url) for recipient, text, url in items
+        Notification(recipient=recipient, text=text[:300], url=url, actor=actor[0] if actor else None)
+        for recipient, text, url, *actor in items
     )
     announcements = [
         (user_group_name(n.recipient_id), {"type": "notification.new", "notification": n.as_event()}) for n in created

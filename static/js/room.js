@@ -66,7 +66,7 @@ if (list && "WebSocket" in window) {
         const meta = element("p", "message-item__meta");
         // A hidden author (docs/privacy.md) comes with a neutral name and no id, in the viewer's language.
         const authorClass = message.author && message.author.hidden ? "message-item__author message-item__author--unnamed" : "message-item__author";
-        meta.append(element("strong", authorClass, message.author ? message.author.name : strings.former_member), " ");
+        meta.append(element("strong", authorClass, message.author ? message.author.name : strings.deleted_user), " ");
         const when = element("a", "message-item__time");
         when.href = roomUrl(`${message.parent || message.seq}/`);
         const time = element("time", "", new Date(message.created_at).toLocaleString(document.documentElement.lang || "nl-BE", { dateStyle: "long", timeStyle: "short" }));
@@ -212,7 +212,7 @@ if (list && "WebSocket" in window) {
             const after = [...list.querySelectorAll("li[data-seq]")].find((node) => Number(node.dataset.seq) > message.seq);
             list.insertBefore(item, after || null);
             if (!message.author || message.author.id !== me) {
-                const who = message.author ? message.author.name : strings.former_member;
+                const who = message.author ? message.author.name : strings.deleted_user;
                 announcer.textContent = `${strings.new_from.replace("%s", who)} ${item.querySelector(".message-item__body")?.textContent || ""}`;
             }
         }

@@ -406,7 +406,7 @@ if (root && "WebSocket" in window) {
         li.dataset.taken = item.taken ? "1" : "0";
         li.dataset.mine = item.mine ? "1" : "0";
         const meta = element("p");
-        meta.append(element("strong", "", item.author || strings.participant));
+        meta.append(element("strong", "", item.author || (item.author_deleted ? strings.deleted_user : strings.participant)));
         if (item.kind === "advice" && item.taken) meta.append(" ", element("span", "tag", strings.taken));
         li.append(meta, prose(item.text));
         return li;
