@@ -39,6 +39,24 @@ def reconnect_sockets_after_password_change(sender, request, user, **kwargs):
 
 
 @receiver(user_logged_in)
+def record_login(sender, request, user, **kwargs):
+    """A login record (docs/privacy.md, register "login_records"), with the session the login opened."""
+    if request is None:
+        return
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key is None:
+        session.save()
+    from .services.records import login_record
+
+    login_record(
+        person=user,
+        ip_address=request.META.get("REMOTE_ADDR"),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        session_key=(session.session_key or "") if session is not None else "",
+    )
+
+
+@receiver(user_logged_in)
 def accept_invitation_opened_before_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         from .views.groups import invitation_accept_after_login

@@ -16,6 +16,7 @@ Observers (`SessionObserver`, docs/intervision.md "Observers") read a session th
 write nothing: every write below asks for a member (`_member_access`), not only a reader.
 """
 
+import logging
 import time
 from datetime import timedelta
 
@@ -43,6 +44,8 @@ from .models import (
     SessionObserver,
     SessionPhase,
 )
+
+logger = logging.getLogger(__name__)
 
 CLIENT_ID_MAX_LENGTH = 64
 EXTEND_MAX_MINUTES = 60
@@ -717,19 +720,26 @@ def session_settings_update(
 def sessions_retention_apply(*, now=None) -> int:
     """The scheduled job: remove the case text and the contributions' texts of sessions that ended
     longer ago than their group's retention period; the record keeps its method, phases with
-    durations, dates and action points. Returns how many sessions were emptied."""
+    durations, dates and action points. Returns how many sessions were emptied, and logs the counts
+    when it emptied any (hourly; named in the register of processing, samenhuis/register.py)."""
     now = now or timezone.now()
-    emptied = 0
+    emptied = contributions = 0
     ended = Session.objects.filter(status=Session.Status.ENDED, content_removed_at__isnull=True).select_related("group")
     for session in ended.iterator():
         if session.ended_at > now - timedelta(days=30 * retention_months(session.group)):
             continue
         with transaction.atomic():
             session = _lock(session)
-            Contribution.objects.filter(session=session).update(text="")
+            contributions += Contribution.objects.filter(session=session).exclude(text="").update(text="")
             session.case_text = ""
             session.content_removed_at = now
             _next_rev(session, fields=["case_text", "content_removed_at"])
             _announce_on_commit(session)
         emptied += 1
+    if emptied:
+        logger.info(
+            "Retention: case texts of %d ended sessions and %d contributions emptied after their group's period.",
+            emptied,
+            contributions,
+        )
     return emptied

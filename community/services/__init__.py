@@ -44,8 +44,18 @@ from .places import (
     region_import,
     region_save,
 )
+from .records import login_record
+from .retention import (
+    audit_events_delete,
+    group_invitations_delete,
+    login_records_delete,
+    notifications_delete,
+    sessions_clear_expired,
+    unverified_accounts_delete,
+)
 
 __all__ = [
+    "audit_events_delete",
     "audit_record",
     "coverage_conflicts",
     "group_create",
@@ -53,6 +63,7 @@ __all__ = [
     "group_facilitator_hand_over",
     "group_invitation_accept",
     "group_invitation_revoke",
+    "group_invitations_delete",
     "group_member_invite",
     "group_member_join",
     "group_member_leave",
@@ -65,6 +76,8 @@ __all__ = [
     "invitation_from_token",
     "invitation_token",
     "invitation_url",
+    "login_record",
+    "login_records_delete",
     "membership_request_create",
     "membership_request_decide",
     "membership_request_withdraw",
@@ -72,6 +85,7 @@ __all__ = [
     "municipalities_from_codes",
     "notification_create",
     "notifications_create",
+    "notifications_delete",
     "notifications_mark_read",
     "organisation_areas_set",
     "organisation_proposal_accept",
@@ -83,4 +97,6 @@ __all__ = [
     "profile_update",
     "region_import",
     "region_save",
+    "sessions_clear_expired",
+    "unverified_accounts_delete",
 ]

@@ -1,0 +1,99 @@
+"""Retention jobs for the community's data: each removes what is past the period the register of
+processing gives it (samenhuis/register.py), logs one line with what it removed, and returns the
+counts. Registered with the scheduler in CommunityConfig.ready(); docs/privacy.md, "Retention".
+"""
+
+import logging
+from importlib import import_module
+
+from allauth.account.models import EmailAddress, EmailConfirmation
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from samenhuis import register
+
+from ..models import AuditEvent, GroupInvitation, LoginRecord, Notification, User
+
+logger = logging.getLogger(__name__)
+
+
+def unverified_accounts_delete(*, now=None) -> int:
+    """Delete accounts that signed up and never confirmed an address, after the register's period.
+
+    Only accounts the sign-up form made: they have an e-mail address row in allauth and none of
+    them is verified. Accounts made by administrators (in the CMS, `createsuperuser`) have no such
+    row until their first login and are kept; so are staff and administrators, and anyone who ever
+    logged in (with mandatory verification that took a confirmed address anyway)."""
+    now = now or timezone.now()
+    cutoff = now - register.retention("unverified_accounts")
+    addresses = EmailAddress.objects.filter(user=OuterRef("pk"))
+    candidates = (
+        User.objects.filter(date_joined__lt=cutoff, last_login__isnull=True, is_staff=False, is_superuser=False)
+        .filter(Exists(addresses))
+        .exclude(Exists(addresses.filter(verified=True)))
+    )
+    deleted = 0
+    for person in candidates.iterator():
+        # One account at a time: each delete runs its receivers (the photo, the sockets) on its own commit.
+        with transaction.atomic():
+            person.delete()
+        deleted += 1
+    logger.info("Retention: %d accounts never confirmed within %d days deleted.", deleted, _days("unverified_accounts"))
+    return deleted
+
+
+def login_records_delete(*, now=None) -> int:
+    now = now or timezone.now()
+    deleted, _ = LoginRecord.objects.filter(at__lt=now - register.retention("login_records")).delete()
+    logger.info("Retention: %d login records older than %d days deleted.", deleted, _days("login_records"))
+    return deleted
+
+
+def group_invitations_delete(*, now=None) -> int:
+    """Invitations that stopped working (expired or withdrawn) longer ago than the register's period.
+    The group's activity log keeps that someone was invited, with the address (`GroupActivity`
+    holds its own copy, no reference to the invitation)."""
+    now = now or timezone.now()
+    cutoff = now - register.retention("group_invitations")
+    deleted, _ = GroupInvitation.objects.filter(Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)).delete()
+    logger.info(
+        "Retention: %d group invitations expired or withdrawn more than %d days ago deleted.",
+        deleted,
+        _days("group_invitations"),
+    )
+    return deleted
+
+
+def notifications_delete(*, now=None) -> int:
+    now = now or timezone.now()
+    deleted, _ = Notification.objects.filter(created_at__lt=now - register.retention("notifications")).delete()
+    logger.info("Retention: %d notifications older than %d days deleted.", deleted, _days("notifications"))
+    return deleted
+
+
+def audit_events_delete(*, now=None) -> int:
+    now = now or timezone.now()
+    deleted, _ = AuditEvent.objects.filter(at__lt=now - register.retention("audit_trail")).delete()
+    logger.info("Retention: %d audit events older than %d days deleted.", deleted, _days("audit_trail"))
+    return deleted
+
+
+def sessions_clear_expired() -> dict[str, int]:
+    """Django's `clearsessions` (`SessionStore.clear_expired()`, counted) and allauth's expired
+    e-mail confirmations (a table only used when confirmation links are not signed)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if hasattr(store, "get_model_class"):
+        sessions, _ = store.get_model_class().objects.filter(expire_date__lt=timezone.now()).delete()
+    else:
+        # Sessions in the cache or in signed cookies expire by themselves; files need the sweep.
+        store.clear_expired()
+        sessions = 0
+    confirmations, _ = EmailConfirmation.objects.all_expired().delete()
+    logger.info("Retention: %d expired sessions and %d expired e-mail confirmations deleted.", sessions, confirmations)
+    return {"sessions": sessions, "email_confirmations": confirmations}
+
+
+def _days(key: str) -> int:
+    return register.retention(key).days
