@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 import re
+import threading
 import zipfile
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -356,6 +358,34 @@ def test_a_running_export_is_not_built_twice(private_media):
     assert exports._take_next().pk == export.pk
     assert exports._take_next() is None
     assert exports.exports_build_pending() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_builder_skips_the_export_the_first_holds(postgresql_only, private_media):
+    """SKIP LOCKED: while one process holds the oldest queued export, another takes the next one
+    at once instead of waiting for it or building it too."""
+    first = exports.export_request(UserFactory())
+    second = exports.export_request(UserFactory())
+    holding, release = threading.Event(), threading.Event()
+
+    def other_builder():
+        try:
+            with transaction.atomic():
+                DataExport.objects.select_for_update().get(pk=first.pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_builder)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        assert exports._take_next().pk == second.pk
+    finally:
+        release.set()
+        thread.join()
+    assert DataExport.objects.get(pk=first.pk).status == DataExport.Status.QUEUED
 
 
 def test_the_page_shows_progress_and_the_download_in_few_queries(world, client, django_assert_max_num_queries):
