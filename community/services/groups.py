@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import permissions, signals
 from ..mail import absolute_url, mail_send_on_commit
-from ..models import GroupActivity, GroupInvitation, GroupMembership, IntervisionGroup, JoinRequest, User
+from ..models import AuditEvent, GroupActivity, GroupInvitation, GroupMembership, IntervisionGroup, JoinRequest, User
+from .audit import audit_record, audit_words
 from .notifications import notification_create
 from .slugs import slug_unique
 
@@ -30,6 +32,24 @@ Role = GroupMembership.Role
 
 def _log(group, actor, verb, *, subject=None, subject_email=""):
     GroupActivity.objects.create(group=group, actor=actor, verb=verb, subject=subject, subject_email=subject_email)
+
+
+# What the audit trail says about a change of role in a group (docs/privacy.md, "Audit trail"): being
+# made facilitator, taking the role over, and being removed by someone else. Joining, leaving and
+# admitting by request or invitation are the group's everyday business, kept in its activity log.
+FACILITATOR_ADDED = gettext_lazy("group %(group)s: made facilitator")
+FACILITATOR_HANDED_OVER = gettext_lazy("group %(group)s: took over the facilitator role")
+MEMBER_REMOVED = gettext_lazy("group %(group)s: removed from the group")
+
+
+def _audit_role(actor, group, person, words, **detail) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ROLE_CHANGED,
+        subject=person,
+        target=audit_words(words, group=group.name),
+        detail={"group": group.pk, **detail},
+    )
 
 
 def _lock(group: IntervisionGroup) -> IntervisionGroup:
@@ -124,6 +144,7 @@ def group_create(
     for person in facilitators:
         _add_member(group, person, Role.FACILITATOR)
         _log(group, actor, Verb.FACILITATOR_ADDED, subject=person)
+        _audit_role(actor, group, person, FACILITATOR_ADDED, role=Role.FACILITATOR)
     signals.group_created.send(sender=IntervisionGroup, group=group)
     _tell(
         [person for person in facilitators if person != actor],
@@ -425,6 +446,7 @@ def group_member_remove(*, actor: User, group: IntervisionGroup, person: User) -
     membership.delete()
     signals.group_access_changed.send(sender=IntervisionGroup, group=group, person=person)
     _log(group, actor, Verb.REMOVED, subject=person)
+    _audit_role(actor, group, person, MEMBER_REMOVED, was=membership.role)
     _tell(
         [person],
         group=group,
@@ -456,6 +478,7 @@ def group_facilitator_hand_over(*, actor: User, group: IntervisionGroup, to_pers
     for person_id in changed:  # their open room sockets learn who moderates now
         signals.group_access_changed.send(sender=IntervisionGroup, group=group, person=User(pk=person_id))
     _log(group, actor, Verb.HANDED_OVER, subject=to_person)
+    _audit_role(actor, group, to_person, FACILITATOR_HANDED_OVER, role=Role.FACILITATOR, stepped_down=changed[:-1])
     _tell(
         [to_person],
         group=group,
@@ -484,6 +507,7 @@ def group_facilitator_add(*, actor: User, group: IntervisionGroup, person: User)
     GroupMembership.objects.filter(pk=target.pk).update(role=Role.FACILITATOR)
     signals.group_access_changed.send(sender=IntervisionGroup, group=group, person=person)
     _log(group, actor, Verb.FACILITATOR_ADDED, subject=person)
+    _audit_role(actor, group, person, FACILITATOR_ADDED, role=Role.FACILITATOR)
     _tell(
         [person],
         group=group,

@@ -113,11 +113,11 @@ def _settle(membership_request: MembershipRequest, *, actor: User, status: str, 
     membership_request.save(update_fields=["organisation", "status", "decline_reason", "decided_at", "decided_by"])
 
 
-def _link(person: User, organisation: Organisation, role: str) -> Membership:
+def _link(person: User, organisation: Organisation, role: str, *, actor: User) -> Membership:
     """The membership the request asked for; someone an administrator linked in the meantime keeps
-    the link they have."""
+    the link they have. A new link is a line in the audit trail, by whoever decided."""
     existing = Membership.objects.filter(person=person, organisation=organisation).first()
-    return existing or membership_save(person=person, organisation=organisation, role=role)
+    return existing or membership_save(person=person, organisation=organisation, role=role, actor=actor)
 
 
 def _tell_approved(membership_request: MembershipRequest, *, outcome: str) -> None:
@@ -295,7 +295,7 @@ def membership_request_decide(
     _require_decider(actor, membership_request)
     _require_pending(membership_request)
     if approve:
-        _link(membership_request.person, membership_request.organisation, membership_request.role)
+        _link(membership_request.person, membership_request.organisation, membership_request.role, actor=actor)
         _settle(membership_request, actor=actor, status=Status.APPROVED)
         _tell_approved(membership_request, outcome="approved")
     else:
@@ -329,7 +329,7 @@ def organisation_proposal_accept(
     organisation = organisation_save(
         organisation=Organisation(name=name, kind=kind, website=website.strip()), municipalities=municipalities
     )
-    membership_save(person=proposal.person, organisation=organisation, role=proposal.role)
+    membership_save(person=proposal.person, organisation=organisation, role=proposal.role, actor=actor)
     proposal.organisation = organisation
     _settle(proposal, actor=actor, status=Status.APPROVED)
     _tell_approved(proposal, outcome="accepted")
@@ -342,7 +342,7 @@ def organisation_proposal_merge(
 ) -> MembershipRequest:
     """The proposed organisation is one that is listed: link the person to that one instead."""
     proposal = _proposal_lock(actor, proposal)
-    _link(proposal.person, organisation, proposal.role)
+    _link(proposal.person, organisation, proposal.role, actor=actor)
     proposal.organisation = organisation
     _settle(proposal, actor=actor, status=Status.MERGED)
     _tell_approved(proposal, outcome="merged")

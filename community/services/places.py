@@ -4,11 +4,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.dispatch import Signal
+from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ..models import Membership, Municipality, Organisation, OrganisationArea, Region
+from ..models import AuditEvent, Membership, Municipality, Organisation, OrganisationArea, Region
+from .audit import audit_record, audit_words
 from .slugs import slug_unique
+
+# What the audit trail says about a person's role in an organisation (docs/privacy.md, "Audit trail").
+MEMBERSHIP_CREATED = gettext_lazy("organisation %(organisation)s: linked as %(role)s")
+MEMBERSHIP_CHANGED = gettext_lazy("organisation %(organisation)s: role changed from %(was)s to %(role)s")
+MEMBERSHIP_DELETED = gettext_lazy("organisation %(organisation)s: link as %(role)s removed")
 
 # Sent after the commit whenever a region's municipalities or an organisation's areas changed
 # (this module writes them in bulk, which sends no model signals); lists that filter on places
@@ -137,12 +145,37 @@ def organisation_save(*, organisation: Organisation, municipalities, life_domain
     return organisation
 
 
+def _role_label(role: str):
+    """The role's name in lower case, lazily: `audit_words` writes it in the site's language."""
+    label = Membership.Role(role).label if role in Membership.Role.values else role
+    return lazy(lambda: str(label).lower(), str)()
+
+
+def _membership_audit(actor, membership: Membership, words, *, was: str | None = None) -> None:
+    values = {"organisation": membership.organisation.name, "role": _role_label(membership.role)}
+    if was is not None:
+        values["was"] = _role_label(was)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ROLE_CHANGED,
+        subject=membership.person_id,
+        target=audit_words(words, **values),
+        detail={"organisation": membership.organisation_id, "role": membership.role, **({"was": was} if was else {})},
+    )
+
+
 @transaction.atomic
 def membership_save(
-    *, membership: Membership | None = None, person, organisation: Organisation, role: str
+    *, membership: Membership | None = None, person, organisation: Organisation, role: str, actor=None
 ) -> Membership:
-    """Link a person to an organisation in a role, or change an existing link; one per pair."""
+    """Link a person to an organisation in a role, or change an existing link; one per pair. A new
+    link and a changed role are a line in the audit trail, by `actor` (none: a command or a job)."""
     membership = membership or Membership()
+    before = (
+        Membership.objects.filter(pk=membership.pk).values_list("person_id", "organisation_id", "role").first()
+        if membership.pk
+        else None
+    )
     duplicate = _("%(person)s is already linked to %(organisation)s; change that membership instead.") % {
         "person": person,
         "organisation": organisation,
@@ -157,4 +190,16 @@ def membership_save(
     except IntegrityError as error:
         # Another administrator made the same link at the same moment.
         raise ValidationError(duplicate, code="duplicate") from error
+    if before is None or before[:2] != (membership.person_id, membership.organisation_id):
+        _membership_audit(actor, membership, MEMBERSHIP_CREATED)
+    elif before[2] != role:
+        _membership_audit(actor, membership, MEMBERSHIP_CHANGED, was=before[2])
     return membership
+
+
+@transaction.atomic
+def membership_delete(*, actor, membership: Membership) -> None:
+    """Unlink a person from an organisation (administrators, in the CMS): a line in the audit trail."""
+    membership = Membership.objects.select_related("organisation").select_for_update(of=("self",)).get(pk=membership.pk)
+    membership.delete()
+    _membership_audit(actor, membership, MEMBERSHIP_DELETED)
