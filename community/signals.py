@@ -3,7 +3,7 @@
 from allauth.account.signals import password_changed, password_reset, password_set
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 
 from realtime import sockets
@@ -72,3 +72,75 @@ def delete_uploaded_image_with_its_owner(sender, instance, **kwargs):
     if image:
         storage, name = image.storage, image.name
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# The audit trail of roles in the CMS (docs/privacy.md, "Audit trail") ----------------------------
+#
+# Whoever acts in the CMS is put on the object the change goes through by the hooks in
+# community/wagtail_hooks.py (`audit_actor_set`): the edited user for the user screen, the role for
+# the bulk "assign role". A change without one (a shell, a command) is recorded without an actor.
+# A new account's roles are recorded by the `after_create_user` hook, not here: a new account is
+# not a change of role, and the accounts that tests and commands create would fill the trail.
+
+ROLE_FLAGS = ("is_superuser", "is_staff")
+AUDIT_ACTOR = "_audit_actor"
+
+
+def audit_actor_set(obj, actor) -> None:
+    setattr(obj, AUDIT_ACTOR, actor)
+
+
+def _audit_actor(obj):
+    return getattr(obj, AUDIT_ACTOR, None)
+
+
+@receiver(pre_save, sender=User)
+def remember_role_flags_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._role_flags_before = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(ROLE_FLAGS):
+        return  # a login's last_login, a password: no role changes
+    instance._role_flags_before = User.objects.filter(pk=instance.pk).values(*ROLE_FLAGS).first()
+
+
+@receiver(post_save, sender=User)
+def audit_role_flags(sender, instance, created, raw=False, **kwargs):
+    from .services.audit import audit_cms_role
+
+    before, instance._role_flags_before = getattr(instance, "_role_flags_before", None), None
+    if created:
+        instance._audit_created = True  # its groups, set right after, are not changes either
+    if created or raw or before is None:
+        return
+    for flag in ROLE_FLAGS:
+        now = bool(getattr(instance, flag))
+        if bool(before[flag]) != now:
+            audit_cms_role(actor=_audit_actor(instance), person=instance, flag=flag, on=now)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def audit_cms_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    """Wagtail's roles are Django groups: `user.groups` changed from the user's side (the user
+    screen), or `group.user_set` from the role's (the bulk "assign role")."""
+    from django.contrib.auth.models import Group
+
+    from .services.audit import audit_cms_role
+
+    if action == "pre_clear":
+        related = instance.user_set if reverse else instance.groups
+        instance._roles_cleared = set(related.values_list("pk", flat=True))
+        return
+    if action == "post_clear":
+        pk_set = instance.__dict__.pop("_roles_cleared", set())
+    elif action not in ("post_add", "post_remove"):
+        return
+    if not pk_set or (not reverse and getattr(instance, "_audit_created", False)):
+        return
+    on, actor = action == "post_add", _audit_actor(instance)
+    if reverse:
+        for person_id in sorted(pk_set):
+            audit_cms_role(actor=actor, person=person_id, role=instance, on=on)
+    else:
+        for role in Group.objects.filter(pk__in=pk_set).order_by("name"):
+            audit_cms_role(actor=actor, person=instance, role=role, on=on)

@@ -9,15 +9,16 @@ transaction begins, `transaction_mode=IMMEDIATE`). Mails go out after commit. Se
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import IntervisionGroup, User
+from community.models import AuditEvent, IntervisionGroup, User
+from community.services.audit import audit_record
 
-from . import mail, permissions
+from . import mail, permissions, selectors
 from .models import (
     CalendarFeed,
     EventPage,
@@ -201,6 +202,22 @@ def event_attendees_mail(*, event: EventPage, sender: User, subject: str, body: 
     )
     mail.attendees_mail_on_commit(event=event, sender=sender, subject=subject[:150], body=body[:10000], to=addresses)
     return len(addresses)
+
+
+def event_attendees_open(*, actor: User, event: EventPage, export: bool = False) -> list[Registration]:
+    """The attendees (seats and waitlist) for one of the event's organisers, who is now in the audit
+    trail as having viewed the list, or exported it (docs/privacy.md, "Audit trail"): it names
+    people with their e-mail addresses and answers. The line names the event, not the attendees."""
+    if not permissions.can_manage_event(actor, event):
+        raise PermissionDenied
+    attendees = selectors.event_attendees(event)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ATTENDEES_EXPORTED if export else AuditEvent.Action.ATTENDEES_VIEWED,
+        target=event.title,
+        detail={"event": event.pk, "attendees": len(attendees)},
+    )
+    return attendees
 
 
 def registration_reminders_send(*, now=None) -> int:

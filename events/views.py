@@ -192,8 +192,7 @@ def _organisers_only(request, event) -> None:
 def event_attendees(request, event):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    _organisers_only(request, event)
-    attendees = selectors.event_attendees(event)
+    attendees = services.event_attendees_open(actor=request.user, event=event)
     questions = list(event.questions.all())
     return TemplateResponse(
         request,
@@ -231,8 +230,7 @@ def event_attendees_csv(request, slug):
     event = _event_by_slug(request, slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    _organisers_only(request, event)
-    attendees = selectors.event_attendees(event)
+    attendees = services.event_attendees_open(actor=request.user, event=event, export=True)
     questions = list(event.questions.all())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deelnemers-{slugify(event.slug)[:60]}.csv"'

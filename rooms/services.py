@@ -33,11 +33,13 @@ from django.utils.formats import date_format
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community import permissions as community_permissions
 from community.mail import absolute_url, mail_send_on_commit
 from community.markup import PLAIN_MENTIONS_MAX, mentions_as_text, mentions_written, message_render, plain_mention_words
-from community.models import IntervisionGroup, User
+from community.models import AuditEvent, IntervisionGroup, User
+from community.services.audit import audit_record, audit_words
 from community.services.notifications import notification_create, notifications_create
 from community.services.slugs import slug_unique
 from realtime import presence
@@ -687,6 +689,11 @@ def _moderators(room: Room) -> list[User]:
     return [user for user in candidates.distinct() if community_permissions.is_platform_admin(user)]
 
 
+# A hidden or restored message in the audit trail (docs/privacy.md, "Audit trail"): the room and the
+# message's number, never its author's name or its text; the author is the line's account number.
+AUDIT_MESSAGE = gettext_lazy("room %(room)s, message %(seq)s")
+
+
 @transaction.atomic
 def room_message_hide(*, actor: User, message: Message, hidden: bool, note: str = "", signed: bool = False) -> Message:
     """Moderators hide a message from readers (and show it again); reports on it are settled and
@@ -704,6 +711,14 @@ def room_message_hide(*, actor: User, message: Message, hidden: bool, note: str 
         message=message,
         subject=message.author,
         note=note,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.MESSAGE_HIDDEN if hidden else AuditEvent.Action.MESSAGE_RESTORED,
+        subject=message.author_id,
+        target=audit_words(AUDIT_MESSAGE, room=room.name, seq=message.seq),
+        reason=note,
+        detail={"room": room.pk, "message": message.pk},
     )
     if hidden:
         settled = Report.objects.filter(message=message, outcome=Report.Outcome.OPEN)
