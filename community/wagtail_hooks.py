@@ -12,21 +12,29 @@ Also what the community shows on a member's start page (community/start.py, same
 the groups and mentions panels are the rooms' (rooms/start.py).
 """
 
+import django_filters
 from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, ProtectedError
+from django.forms import CheckboxSelectMultiple
 from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
-from wagtail.permission_policies import BaseDjangoAuthPermissionPolicy
+from wagtail.permission_policies import BaseDjangoAuthPermissionPolicy, BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from samenhuis.start import START_PANELS
@@ -34,8 +42,11 @@ from samenhuis.start import START_PANELS
 from . import services, start
 from .forms.admin import MembershipAdminForm, OrganisationAdminForm, RegionAdminForm
 from .forms.memberships import ProposalDecisionAdminForm
-from .models import Membership, MembershipRequest, Organisation, Region
+from .models import AuditEvent, Membership, MembershipRequest, Organisation, Region, User
 from .permissions import MANAGE_COMMUNITY, is_platform_admin
+from .services.audit import audit_cms_roles_of_new_account
+from .services.places import membership_delete
+from .signals import audit_actor_set
 
 # Permission policies ---------------------------------------------------------------------------
 
@@ -88,6 +99,22 @@ register_permission_policy(Organisation, CommunityAdminPolicy(Organisation))
 register_permission_policy(MembershipRequest, ProposalAdminPolicy(MembershipRequest))
 register_permission_policy(Membership, CommunityAdminPolicy(Membership))
 register_permission_policy(Region, RegionAdminPolicy(Region))
+
+
+class AuditTrailPolicy(BasePermissionPolicy):
+    """Superusers read the audit trail; nobody adds, changes or deletes a line, superusers included:
+    a trail that can be edited accounts for nothing (docs/privacy.md, "Audit trail")."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and user.is_active and user.is_superuser
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return User.objects.none()
+        return User.objects.filter(is_active=True, is_superuser=True)
+
+
+register_permission_policy(AuditEvent, AuditTrailPolicy(AuditEvent))
 
 
 # Saving through the services -------------------------------------------------------------------
@@ -227,6 +254,7 @@ class MembershipSaveMixin:
             person=form.cleaned_data["person"],
             organisation=form.cleaned_data["organisation"],
             role=form.cleaned_data["role"],
+            actor=self.request.user,
         )
 
 
@@ -243,6 +271,15 @@ class MembershipEditView(MembershipSaveMixin, ServiceSaveMixin, generic.EditView
     pass
 
 
+class MembershipDeleteView(generic.DeleteView):
+    """Unlinking is `services.membership_delete`, which writes the line in the audit trail."""
+
+    def delete_action(self):
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete", user=self.request.user, deleted=True)
+            membership_delete(actor=self.request.user, membership=self.object)
+
+
 class MembershipViewSet(ModelViewSet):
     model = Membership
     name = "community_memberships"
@@ -251,6 +288,7 @@ class MembershipViewSet(ModelViewSet):
     index_view_class = MembershipIndexView
     add_view_class = MembershipCreateView
     edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
     copy_view_enabled = False
     add_to_reference_index = False
     list_display = ["person", "organisation", "role"]
@@ -478,6 +516,108 @@ class CommunityViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_community_viewsets():
     return CommunityViewSetGroup()
+
+
+# The audit trail --------------------------------------------------------------------------------
+
+
+def _audit_label(field: str):
+    return capfirst(AuditEvent._meta.get_field(field).verbose_name)
+
+
+def _audit_when(event: AuditEvent) -> str:
+    return date_format(timezone.localtime(event.at), "DATETIME_FORMAT")
+
+
+def _audit_who(event: AuditEvent) -> str:
+    if event.actor is not None:
+        return event.actor.display_name
+    if event.detail.get("system"):
+        return _("no account (a command or the system)")
+    return _("deleted user")
+
+
+class AuditFilterSet(WagtailFilterSet):
+    action = django_filters.MultipleChoiceFilter(
+        label=_audit_label("action"),
+        choices=AuditEvent.Action.choices,
+        widget=CheckboxSelectMultiple,
+    )
+    at = django_filters.DateFromToRangeFilter(label=_audit_label("at"), widget=DateRangePickerWidget)
+    subject_id = django_filters.NumberFilter(label=_audit_label("subject_id"))
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "at", "subject_id"]
+
+
+class AuditIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("actor__profile")
+
+
+class AuditTrailViewSet(ModelViewSet):
+    """The audit trail, read-only, for superusers (AuditTrailPolicy), newest first. Only the listing
+    has an address: there is no form to add, change or delete a line. Reading it is not recorded."""
+
+    model = AuditEvent
+    name = "community_audit"
+    url_prefix = "audit"
+    icon = "history"
+    add_to_settings_menu = True
+    menu_order = 900
+    index_view_class = AuditIndexView
+    copy_view_enabled = False
+    add_to_reference_index = False
+    filterset_class = AuditFilterSet
+    search_fields = ["target", "reason"]
+    search_backend_name = None
+    ordering = ["-at", "-id"]
+    list_per_page = 50
+    list_display = [
+        Column("at", label=_audit_label("at"), accessor=_audit_when, width="16%"),
+        Column("actor", label=_audit_label("actor"), accessor=_audit_who, width="14%"),
+        Column("action", label=_audit_label("action"), accessor="get_action_display"),
+        Column("subject_id", label=_audit_label("subject_id"), width="10%"),
+        Column("target", label=_audit_label("target")),
+        Column("reason", label=_audit_label("reason")),
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+        ]
+
+    def register_admin_url_finder(self):
+        pass  # a line has no edit screen to find
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_trail_viewset():
+    return AuditTrailViewSet()
+
+
+# Who changes roles in the CMS: community/signals.py records the change, these hooks tell it who.
+
+
+@hooks.register("before_edit_user")
+def audit_user_edited_by(request, user):
+    audit_actor_set(user, request.user)
+
+
+@hooks.register("after_create_user")
+def audit_new_user_roles(request, user):
+    audit_cms_roles_of_new_account(actor=request.user, person=user)
+
+
+@hooks.register("before_bulk_action")
+def audit_role_assigned_by(request, action_type, objects, action_class_instance):
+    if action_type == "assign_role":
+        audit_actor_set(action_class_instance.cleaned_form.cleaned_data["role"], request.user)
 
 
 # The member start page (samenhuis/start.py) ------------------------------------------------------
