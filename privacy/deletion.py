@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -75,7 +76,16 @@ def account_delete(*, person: User, actor: User, reason: str = "", handovers: di
     """Delete `person`'s account. `actor` is the person themselves or a platform administrator
     (the caller checks which: the views do, with the password or the administrator's permission);
     `handovers` maps a group id from `handovers_needed` to the member who becomes its facilitator,
-    and a group left out goes to its longest-standing member."""
+    and a group left out goes to its longest-standing member. The platform's last administrator
+    is refused (ValidationError), so the platform always has one."""
+    if (
+        person.is_superuser
+        and not User.objects.filter(is_superuser=True, is_active=True).exclude(pk=person.pk).exists()
+    ):
+        raise ValidationError(
+            _("You are the only administrator of the platform. Make someone else an administrator first."),
+            code="last_administrator",
+        )
     chosen = handovers or {}
     person_id, name = person.pk, person.display_name
     for handover in handovers_needed(person):

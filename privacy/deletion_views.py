@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,10 +37,14 @@ def account_delete(request):
     handovers = deletion.handovers_needed(person)
     form = AccountDeleteForm(request.POST if request.method == "POST" else None, person=person, handovers=handovers)
     if request.method == "POST" and form.is_valid():
-        deletion.account_delete(person=person, actor=person, handovers=form.handover_choices())
-        logout(request)
-        messages.success(request, _("Your account has been deleted. Thank you for taking part."))
-        return redirect("/")
+        try:
+            deletion.account_delete(person=person, actor=person, handovers=form.handover_choices())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted. Thank you for taking part."))
+            return redirect("/")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "handovers": handovers, "counts": _what_changes(person)}
     return render(request, "privacy/account_delete.html", context, status=status)

@@ -302,3 +302,39 @@ def test_past_registrations_go_without_moving_anyone():
     Registration.objects.create(event=past, person=person, status=Registration.Status.CONFIRMED)
     deletion.account_delete(person=person, actor=person)
     assert not Registration.objects.filter(event=past).exists()
+
+
+def test_intervision_contributions_stay_under_deleted_user(client):
+    from tests.intervision.test_pages import ADVICE, Group, as_, contribute, to_phase
+
+    g = Group()
+    session = g.session()
+    to_phase(as_(client, g.facilitator), session, ADVICE)
+    as_(client, g.member)
+    contribute(client, session, "Spreek een vast moment per week af.", client_id="a-1")
+    deletion.account_delete(person=g.member, actor=g.member)
+    html = as_(client, g.other).get(session.get_absolute_url()).content.decode()
+    assert "Spreek een vast moment per week af." in html
+    assert "Verwijderde gebruiker" in html and "Mo Deelnemer" not in html
+
+
+def test_what_they_published_for_an_organisation_stays():
+    from tests.search.test_page_search import practice_publish
+
+    person = UserFactory()
+    page = practice_publish("Babbelbox", "Ouders praten met elkaar.", owner=person)
+    deletion.account_delete(person=person, actor=person)
+    page.refresh_from_db()
+    assert page.live and page.owner is None
+
+
+def test_the_last_administrator_cannot_delete_their_account():
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client = logged_in(admin)
+    response = delete_form(client)
+    assert response.status_code == 400
+    assert "Je bent de enige beheerder van het platform." in response.content.decode()
+    assert User.objects.filter(pk=admin.pk).exists()
+    UserFactory(is_superuser=True, is_staff=True)
+    assert delete_form(client).status_code == 302
+    assert not User.objects.filter(pk=admin.pk).exists()
