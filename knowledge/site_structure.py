@@ -76,9 +76,13 @@ PRIVACY_BODY = [
             "privacyverklaring.</p>"
             "<p>We bewaren zo weinig persoonsgegevens als mogelijk: je e-mailadres om aan te melden, de naam "
             "die je zelf kiest en de meldingen die voor jou bestemd zijn. Andere leden zien je weergavenaam, "
-            "niet je e-mailadres; alleen de beheerders van het platform zien het. Wil je je gegevens "
-            "inkijken of laten verwijderen, mail dan de beheerders: zij handelen je vraag binnen een maand "
-            "af.</p>"
+            "niet je e-mailadres; alleen de beheerders van het platform zien het.</p>"
+            "<p>Wat we precies bewaren, waarom, hoe lang en wie het ziet, staat in het "
+            '<a href="/privacy/verwerkingen/">register van verwerkingen</a>. Een kopie van al je gegevens '
+            'vraag je op via <a href="/account/gegevens/">Je gegevens</a>; je account verwijder je zelf via '
+            '<a href="/account/verwijderen/">Account verwijderen</a>. Je berichten blijven dan leesbaar onder '
+            "„Verwijderde gebruiker”. Lukt iets niet, mail dan de beheerders: zij handelen je vraag binnen "
+            "een maand af.</p>"
         ),
     ),
 ]
