@@ -204,7 +204,18 @@ def export_build(export: DataExport) -> bool:
     export.expires_at = now + VALID_FOR
     export.size = size
     with transaction.atomic():
-        export.save(update_fields=["status", "progress", "finished_at", "expires_at", "size", "file"])
+        saved = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.RUNNING).update(
+            status=export.status,
+            progress=100,
+            finished_at=now,
+            expires_at=export.expires_at,
+            size=size,
+            file=export.file.name,
+        )
+        if not saved:
+            # The account (and with it the export) was deleted while it was being built.
+            export.file.delete(save=False)
+            return False
         audit_record(
             actor=person,
             action=AuditEvent.Action.DATA_EXPORTED,

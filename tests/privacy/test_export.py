@@ -256,7 +256,8 @@ def test_the_mail_carries_a_link_that_only_the_person_opens(world, client, djang
     assert client.get(path).status_code == 404
 
     client.force_login(world.anna)
-    wrong = reverse("privacy:export_download", kwargs={"pk": export.pk, "token": "x" + export.token[1:]})
+    wrong_token = ("y" if export.token.startswith("x") else "x") + export.token[1:]
+    wrong = reverse("privacy:export_download", kwargs={"pk": export.pk, "token": wrong_token})
     assert client.get(wrong).status_code == 404
     response = client.get(path)
     assert response.status_code == 200
@@ -408,3 +409,17 @@ def test_the_page_shows_progress_and_the_download_in_few_queries(world, client, 
         content = client.get(page).content.decode()
     assert reverse("privacy:export_download", args=[export.pk, export.token]) in content
     assert "data-export-pending" not in content
+
+
+def test_an_account_deleted_during_the_build_leaves_no_file(private_media, monkeypatch):
+    person = UserFactory()
+    exports.export_request(person)
+    write_readme = exports.Archive._readme
+
+    def delete_the_account_meanwhile(self, zipped, name):
+        write_readme(self, zipped, name)
+        person.delete()
+
+    monkeypatch.setattr(exports.Archive, "_readme", delete_the_account_meanwhile)
+    assert exports.exports_build_pending() == 0
+    assert not DataExport.objects.exists() and not any(private_media.rglob("*.zip"))
