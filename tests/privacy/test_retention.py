@@ -18,9 +18,12 @@ from django.utils import timezone
 
 from community import services
 from community.models import AuditEvent, GroupActivity, GroupInvitation, LoginRecord, Notification, User
+from intervision import services as intervision_services
+from intervision.models import Collects
 from samenhuis import register
 from samenhuis.scheduler import registry
 from tests.factories import PASSWORD, UserFactory, group_create
+from tests.intervision.test_services import Circle
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +222,23 @@ def test_every_retention_job_the_register_names_is_scheduled():
         "sessions_clear_expired",
     ):
         assert scheduled[name].interval == 24 * 60 * 60
+
+
+# Intervision case content -------------------------------------------------------------------------
+
+
+def test_case_content_retention_logs_what_it_emptied(caplog):
+    circle = Circle()
+    intervision_services.session_case_save(actor=circle.presenter, session=circle.session, text="De casus")
+    circle.to_phase(Collects.QUESTIONS)
+    circle.write(circle.anna, "Een vraag")
+    circle.write(circle.bart, "Nog een vraag")
+    intervision_services.session_end(actor=circle.facilitator, session=circle.session)
+
+    caplog.set_level(logging.INFO, logger="intervision.services")
+    assert intervision_services.sessions_retention_apply(now=timezone.now() + timedelta(days=300)) == 0
+    assert retention_lines(caplog) == []  # hourly: a run that empties nothing says nothing
+    assert intervision_services.sessions_retention_apply(now=timezone.now() + timedelta(days=400)) == 1
+    assert retention_lines(caplog) == [
+        "Retention: case texts of 1 ended sessions and 2 contributions emptied after their group's period."
+    ]
