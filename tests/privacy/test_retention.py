@@ -242,3 +242,9 @@ def test_case_content_retention_logs_what_it_emptied(caplog):
     assert retention_lines(caplog) == [
         "Retention: case texts of 1 ended sessions and 2 contributions emptied after their group's period."
     ]
+
+
+def test_every_scheduled_job_is_named_in_the_operations_guide():
+    guide = (settings.BASE_DIR / "docs" / "operations.md").read_text(encoding="utf-8")
+    missing = [job.name for job in registry.jobs() if f"| `{job.name}` |" not in guide]
+    assert not missing, f'Add these to docs/operations.md, "Scheduled jobs": {missing}'
