@@ -345,8 +345,9 @@ REGISTER: tuple[Processing, ...] = (
         models=("privacy.DataExport",),
         purpose=_("Giving the person a copy of their data (GDPR art. 15 and 20)."),
         basis=_("Legal obligation (GDPR art. 6(1)(c))."),
-        kept=_("The archive until its download link expires; the request until the account is deleted."),
+        kept=_("The archive for 7 days, until its download link expires; the request until the account is deleted."),
         seen_by=_("The person only."),
+        retention=timedelta(days=7),
         job="data_exports_expire",
     ),
     Processing(

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import models
 from django.utils import translation
 
+from privacy import exports
 from samenhuis import register
 
 # Models that point at an account or store an e-mail address and still hold nothing the register
@@ -68,6 +69,10 @@ def test_retention_periods_come_from_the_register():
         register.retention("no_such_entry")
 
 
+def test_the_export_archive_lives_as_long_as_the_register_says():
+    assert register.retention("data_exports") == exports.VALID_FOR
+
+
 def test_every_entry_is_translated_into_dutch():
     untranslated = []
     for processing in register.REGISTER:
@@ -112,6 +117,7 @@ def test_the_public_page_shows_the_register_in_dutch_without_login(client):
             assert f">{processing.title}</h2>" in html
             assert str(processing.kept) in html
     assert 'href="/privacy/verwerkingen/"' in html  # the footer links to it
+    assert '<a href="/account/gegevens/">Je gegevens</a>' in html
 
 
 @pytest.mark.django_db
