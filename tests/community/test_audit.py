@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from community import services
+from community.demo import editors_group_ensure
 from community.models import AuditEvent, Membership, User
 from community.services.audit import audit_record
 from events import services as event_services
@@ -166,6 +167,31 @@ def test_a_changed_role_in_an_organisation_writes_one_line_and_an_unchanged_one_
     assert (line.actor, line.subject_id) == (admin, person.pk)
     assert line.target == "organisatie CAW De Kempen: rol gewijzigd van medewerker naar coördinator/trekker"
     assert line.detail == {"organisation": organisation.pk, "role": "coordinator", "was": "staff"}
+
+
+def test_linking_and_changing_a_role_in_the_cms_write_a_line_each_by_the_administrator(client, superuser):
+    organisation = OrganisationFactory(name="CAW De Kempen")
+    person = UserFactory(profile="Piet Peeters")
+    trail = Trail()
+    client.force_login(superuser)
+
+    client.post(
+        reverse("community_memberships:add"), {"person": person.pk, "organisation": organisation.pk, "role": "staff"}
+    )
+    membership = Membership.objects.get(person=person)
+    client.post(
+        reverse("community_memberships:edit", args=[membership.pk]),
+        {"person": person.pk, "organisation": organisation.pk, "role": "coordinator"},
+    )
+
+    linked, changed = trail.lines()
+    assert (linked.actor, linked.subject_id, linked.target) == (
+        superuser,
+        person.pk,
+        "organisatie CAW De Kempen: gekoppeld als medewerker",
+    )
+    assert (changed.actor, changed.detail["was"], changed.detail["role"]) == (superuser, "staff", "coordinator")
+    names_nobody(changed, person, superuser)
 
 
 def test_unlinking_in_the_cms_writes_one_line(client, superuser):
@@ -397,17 +423,18 @@ def test_the_trail_filters_by_action_account_and_date(client, superuser):
     assert shown(subject_id=7) == {"ruimte A", "groep Oud"}
     today = timezone.localdate().isoformat()
     assert shown(at_from=today, at_to=today) == {"ruimte A", "Netwerknamiddag"}
+    assert shown(q="Oud") == {"groep Oud"}
 
 
 def test_the_trail_pages_with_a_bounded_number_of_queries(client, superuser, django_assert_max_num_queries):
     fill_trail(60)
     client.force_login(superuser)
     index = reverse(f"{AUDIT}:index")
-    client.get(index)  # warm Wagtail's per-process caches
+    client.get(index)  # warm Wagtail's per-process caches; then 8 queries a page, whatever the number of actors
 
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(10):
         first = client.get(index)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(10):
         second = client.get(index, {"p": 2})
 
     assert "Beheerder 59" in first.content.decode() and "Beheerder 0" not in first.content.decode()
@@ -417,6 +444,12 @@ def test_the_trail_pages_with_a_bounded_number_of_queries(client, superuser, dja
 def test_the_trail_is_refused_to_everyone_but_superusers(client, administrator):
     fill_trail(1)
     index = reverse(f"{AUDIT}:index")
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(editors_group_ensure())
+
+    client.force_login(editor)  # a CMS editor with staff status
+    response = client.get(index)
+    assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
 
     client.force_login(administrator)  # CMS access and `manage_community`, not a superuser
     response = client.get(index)
