@@ -8,6 +8,9 @@ permission" message (403 for script requests). Every save is one service call, s
 that one Huis covers a municipality holds here exactly as it does in the rest of the app;
 a refusal becomes an error on the form, with nothing saved and the input kept.
 
+Also the audit trail under Settings, which only superusers read and nobody edits, and the hooks
+that tell community/signals.py who changed someone's CMS roles (docs/privacy.md, "Audit trail").
+
 Also what the community shows on a member's start page (community/start.py, samenhuis/start.py);
 the groups and mentions panels are the rooms' (rooms/start.py).
 """
