@@ -176,7 +176,9 @@ REGISTER: tuple[Processing, ...] = (
         models=("community.GroupMembership", "community.JoinRequest", "community.GroupActivity"),
         purpose=_("Running closed groups of colleagues."),
         basis=LEGITIMATE_COMMUNITY,
-        kept=_("As long as the group exists; the name goes when the account is deleted."),
+        kept=_(
+            "As long as the group exists; a deleted account's name goes, an invited e-mail address stays in the log."
+        ),
         seen_by=_("The group's members; requests and the log only its facilitators and administrators."),
     ),
     Processing(
@@ -213,7 +215,10 @@ REGISTER: tuple[Processing, ...] = (
         models=("realtime.Presence",),
         purpose=_("Showing who is there, and delivering messages live."),
         basis=CONTRACT,
-        kept=_("Until the page is closed; a minute at most after the connection is lost."),
+        kept=_(
+            "Until the page is closed. If the server stops first, the line stops counting after 90 seconds and "
+            "is removed an hour later, when someone opens a page."
+        ),
         seen_by=_("The people of the same room or session who may see the profile."),
     ),
     Processing(
