@@ -21,7 +21,7 @@ from community.models import AuditEvent, GroupActivity, GroupInvitation, LoginRe
 from intervision import services as intervision_services
 from intervision.models import Collects
 from samenhuis import register
-from samenhuis.scheduler import registry
+from samenhuis.scheduler import job_run, registry
 from tests.factories import PASSWORD, UserFactory, group_create
 from tests.intervision.test_services import Circle
 
@@ -222,6 +222,7 @@ def test_every_retention_job_the_register_names_is_scheduled():
         "sessions_clear_expired",
     ):
         assert scheduled[name].interval == 24 * 60 * 60
+        assert job_run(scheduled[name]), name  # callable as the scheduler calls it: no arguments
 
 
 # Intervision case content -------------------------------------------------------------------------
