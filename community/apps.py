@@ -23,7 +23,6 @@ class CommunityConfig(AppConfig):
         from .services import retention
 
         for name, job in (
-            ("unverified_accounts_delete", retention.unverified_accounts_delete),
             ("login_records_delete", retention.login_records_delete),
             ("group_invitations_delete", retention.group_invitations_delete),
             ("notifications_delete", retention.notifications_delete),

@@ -149,13 +149,15 @@ class Session(models.Model):
     planned_for = models.DateTimeField(_("planned for"))
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,  # a deleted account leaves the record (docs/privacy.md, "Deleting")
+        null=True,
         related_name="facilitated_sessions",
         verbose_name=_("facilitator"),
     )
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,  # a deleted account leaves the record (docs/privacy.md, "Deleting")
+        null=True,
         related_name="presented_sessions",
         verbose_name=_("case presenter"),
     )

@@ -12,7 +12,11 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from samenhuis.scheduler import job_register
 
-        from . import exports
+        from . import exports, retention
 
         job_register("data_exports_build", lambda: exports.exports_build_pending(), interval=5)
         job_register("data_exports_expire", lambda: exports.exports_expire(), interval=3600)
+        # Daily, like the community's retention jobs (community/apps.py); the period is the register's.
+        job_register(
+            "unverified_accounts_delete", lambda: retention.unverified_accounts_delete(), interval=24 * 60 * 60
+        )

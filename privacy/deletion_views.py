@@ -1,6 +1,7 @@
 """Deleting an account: the person at /account/verwijderen/, an administrator in the CMS
 (docs/privacy.md, "Deleting"). Both call `deletion.account_delete`."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from wagtail.users.utils import user_can_delete_user
 
 from community import permissions as community_permissions
 from community.models import User
@@ -36,6 +38,11 @@ def account_delete(request):
     person = request.user
     handovers = deletion.handovers_needed(person)
     form = AccountDeleteForm(request.POST if request.method == "POST" else None, person=person, handovers=handovers)
+    if request.method == "POST" and not ratelimit.consume(request, action="reauthenticate", user=person):
+        # The same limit as allauth's re-authentication: no unlimited guessing of a password or code.
+        form.is_valid()
+        form.add_error(None, _("Too many attempts. Wait a minute and try again."))
+        return render(request, "privacy/account_delete.html", _context(form, handovers, person), status=429)
     if request.method == "POST" and form.is_valid():
         try:
             deletion.account_delete(person=person, actor=person, handovers=form.handover_choices())
@@ -46,8 +53,11 @@ def account_delete(request):
             messages.success(request, _("Your account has been deleted. Thank you for taking part."))
             return redirect("/")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "handovers": handovers, "counts": _what_changes(person)}
-    return render(request, "privacy/account_delete.html", context, status=status)
+    return render(request, "privacy/account_delete.html", _context(form, handovers, person), status=status)
+
+
+def _context(form, handovers, person) -> dict:
+    return {"form": form, "handovers": handovers, "counts": _what_changes(person)}
 
 
 def admin_account_delete(request, pk):
@@ -59,6 +69,9 @@ def admin_account_delete(request, pk):
     if person.pk == request.user.pk:
         messages.error(request, _("Delete your own account on your account page, with your password."))
         return redirect("privacy:delete")
+    # Wagtail's own rule too: the right to delete users, and only a superuser deletes a superuser.
+    if not user_can_delete_user(request.user, person):
+        raise PermissionDenied
     handovers = deletion.handovers_needed(person)
     form = AdminAccountDeleteForm(request.POST if request.method == "POST" else None, handovers=handovers)
     if request.method == "POST" and form.is_valid():

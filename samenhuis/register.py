@@ -80,7 +80,8 @@ REGISTER: tuple[Processing, ...] = (
         basis=CONTRACT,
         kept=_(
             "30 days after signing up, unless an address was confirmed or the account was used to log in. "
-            "Accounts made by administrators, staff and administrators themselves are never removed this way."
+            "Accounts an administrator linked to an organisation, a group or a role, staff and administrators "
+            "are never removed this way."
         ),
         seen_by=_("Administrators."),
         retention=timedelta(days=30),

@@ -51,7 +51,6 @@ from .retention import (
     login_records_delete,
     notifications_delete,
     sessions_clear_expired,
-    unverified_accounts_delete,
 )
 
 __all__ = [
@@ -98,5 +97,4 @@ __all__ = [
     "region_import",
     "region_save",
     "sessions_clear_expired",
-    "unverified_accounts_delete",
 ]

@@ -457,9 +457,12 @@ def group_member_remove(*, actor: User, group: IntervisionGroup, person: User) -
 
 
 @transaction.atomic
-def group_facilitator_hand_over(*, actor: User, group: IntervisionGroup, to_person: User) -> None:
+def group_facilitator_hand_over(
+    *, actor: User, group: IntervisionGroup, to_person: User, mail_actor: bool = True
+) -> None:
     """The actor's facilitator role goes to another member; the actor stays as a member.
-    An administrator who is not a facilitator hands over the role of all current facilitators."""
+    An administrator who is not a facilitator hands over the role of all current facilitators.
+    `mail_actor=False`: the actor gets no confirmation (their account is being deleted)."""
     group = _lock(group)
     access = permissions.group_access(actor, group)
     _require(permissions.can_manage(access))
@@ -486,7 +489,7 @@ def group_facilitator_hand_over(*, actor: User, group: IntervisionGroup, to_pers
         text=_("You are a facilitator of %(group)s.") % {"group": group},
         url=group.get_absolute_url(),
     )
-    if actor != to_person:
+    if mail_actor and actor != to_person:
         mail_send_on_commit(
             to=[actor.email],
             template="group_handed_over",

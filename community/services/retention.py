@@ -1,47 +1,22 @@
 """Retention jobs for the community's data: each removes what is past the period the register of
 processing gives it (samenhuis/register.py), logs one line with what it removed, and returns the
 counts. Registered with the scheduler in CommunityConfig.ready(); docs/privacy.md, "Retention".
+Accounts never confirmed are removed by privacy/retention.py, through the account deletion.
 """
 
 import logging
 from importlib import import_module
 
-from allauth.account.models import EmailAddress, EmailConfirmation
+from allauth.account.models import EmailConfirmation
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from samenhuis import register
 
-from ..models import AuditEvent, GroupInvitation, LoginRecord, Notification, User
+from ..models import AuditEvent, GroupInvitation, LoginRecord, Notification
 
 logger = logging.getLogger(__name__)
-
-
-def unverified_accounts_delete(*, now=None) -> int:
-    """Delete accounts that signed up and never confirmed an address, after the register's period.
-
-    Only accounts the sign-up form made: they have an e-mail address row in allauth and none of
-    them is verified. Accounts made by administrators (in the CMS, `createsuperuser`) have no such
-    row until their first login and are kept; so are staff and administrators, and anyone who ever
-    logged in (with mandatory verification that took a confirmed address anyway)."""
-    now = now or timezone.now()
-    cutoff = now - register.retention("unverified_accounts")
-    addresses = EmailAddress.objects.filter(user=OuterRef("pk"))
-    candidates = (
-        User.objects.filter(date_joined__lt=cutoff, last_login__isnull=True, is_staff=False, is_superuser=False)
-        .filter(Exists(addresses))
-        .exclude(Exists(addresses.filter(verified=True)))
-    )
-    deleted = 0
-    for person in candidates.iterator():
-        # One account at a time: each delete runs its receivers (the photo, the sockets) on its own commit.
-        with transaction.atomic():
-            person.delete()
-        deleted += 1
-    logger.info("Retention: %d accounts never confirmed within %d days deleted.", deleted, _days("unverified_accounts"))
-    return deleted
 
 
 def login_records_delete(*, now=None) -> int:

@@ -155,11 +155,12 @@ def test_a_seat_goes_to_the_first_on_the_waitlist():
     queued = event_services.event_register(event=event, person=waiting)
     assert queued.status == Registration.Status.WAITLISTED
     mail.outbox.clear()
+    number = leaving.pk
     with committed():
         deletion.account_delete(person=leaving, actor=leaving)
     assert Registration.objects.get(pk=queued.pk).status == Registration.Status.CONFIRMED
     assert [m.to for m in mail.outbox] == [[waiting.email]]
-    assert not Registration.objects.filter(person_id=leaving.pk).exists()
+    assert not Registration.objects.filter(person_id=number).exists()
 
 
 def test_the_only_facilitator_hands_over_to_the_longest_standing_member_by_default():
@@ -338,3 +339,113 @@ def test_the_last_administrator_cannot_delete_their_account():
     UserFactory(is_superuser=True, is_staff=True)
     assert delete_form(client).status_code == 302
     assert not User.objects.filter(pk=admin.pk).exists()
+
+
+# What the review found ----------------------------------------------------------------------------
+
+
+def test_a_community_manager_without_the_right_to_delete_users_cannot_delete_anyone():
+    from django.contrib.auth.models import Permission
+
+    manager, superuser, person = (
+        UserFactory(is_staff=True),
+        UserFactory(is_superuser=True, is_staff=True),
+        UserFactory(),
+    )
+    manager.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="manage_community")
+    )
+    client = logged_in(manager)
+    for target in (superuser, person):
+        response = client.post(f"/cms/accounts/{target.pk}/verwijderen/", {"reason": "Zomaar"})
+        assert response.status_code in (302, 403)
+        assert User.objects.filter(pk=target.pk).exists()
+
+
+def test_the_presenter_and_facilitator_of_a_session_can_delete_their_accounts(client):
+    from intervision.models import Session
+    from tests.intervision.test_pages import Group
+
+    g = Group()
+    session = g.session()
+    deletion.account_delete(person=g.presenter, actor=g.presenter)
+    deletion.account_delete(person=g.facilitator, actor=g.facilitator)  # hands the group over too
+    session = Session.objects.get(pk=session.pk)
+    assert session.presenter_id is None and session.facilitator_id is None
+    assert client.get(session.get_absolute_url()).status_code in (302, 200)  # the record stays
+
+
+def test_an_administrator_deletes_a_deactivated_sole_facilitator_and_hands_over_as_themselves():
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    leaving, member = UserFactory(), UserFactory()
+    group = group_create(facilitator=leaving)
+    group_add_member(group, member)
+    leaving.is_active = False
+    leaving.save()
+    mail.outbox.clear()
+    with committed():
+        deletion.account_delete(person=leaving, actor=admin, reason="Vertrokken")
+    assert GroupMembership.objects.get(group=group, person=member).role == GroupMembership.Role.FACILITATOR
+    assert leaving.email not in [address for m in mail.outbox for address in m.to]
+
+
+def test_their_own_handover_mails_only_the_new_facilitator():
+    leaving, member = UserFactory(), UserFactory()
+    group = group_create(facilitator=leaving)
+    group_add_member(group, member)
+    mail.outbox.clear()
+    with committed():
+        deletion.account_delete(person=leaving, actor=leaving)
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_the_name_leaves_the_written_text_and_the_earlier_versions_too():
+    room = thematic_room()
+    leaving, author = UserFactory(profile="Zoë Zichtbaar"), UserFactory(profile="Jonas")
+    message = post(room, author, "Vraag het aan @Zoë Zichtbaar.")
+    from rooms import services as room_services
+
+    room_services.room_message_edit(actor=author, message=message, body="Vraag het aan @Zoë Zichtbaar, zij weet het.")
+    deletion.account_delete(person=leaving, actor=leaving)
+    message = Message.objects.get(pk=message.pk)
+    assert "Zoë" not in message.body and "@verwijderde gebruiker, zij weet het." in message.body
+    assert all("Zoë" not in revision.body for revision in message.revisions.all())
+
+
+def test_their_addresses_leave_invitations_and_the_groups_log():
+    from community.models import GroupActivity
+
+    group = group_create()
+    facilitator = group.memberships.get().person
+    leaving = UserFactory()
+    invitation = community_services.group_member_invite(actor=facilitator, group=group, email=leaving.email)
+    community_services.group_invitation_accept(user=leaving, token=community_services.invitation_token(invitation))
+    assert GroupActivity.objects.filter(subject_email=leaving.email).exists()
+    deletion.account_delete(person=leaving, actor=leaving)
+    assert not GroupInvitation.objects.filter(email__iexact=leaving.email).exists()
+    assert not GroupActivity.objects.filter(subject_email__iexact=leaving.email).exists()
+    assert GroupActivity.objects.filter(group=group, verb=GroupActivity.Verb.INVITED).exists()  # the event stays
+
+
+def test_wagtails_history_of_the_account_loses_the_name():
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.log_actions import log
+    from wagtail.models import ModelLogEntry
+
+    person = UserFactory(profile="Lotte Naam")
+    log(instance=person, action="wagtail.edit")
+    number = person.pk
+    deletion.account_delete(person=person, actor=person)
+    labels = ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(number)
+    ).values_list("label", flat=True)
+    assert list(labels) == ["Verwijderde gebruiker"]
+
+
+def test_guessing_the_password_is_limited():
+    person = UserFactory()
+    client = logged_in(person)
+    statuses = [client.post(DELETE, {"password": f"gok-{n}", "understood": "on"}).status_code for n in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    assert "Te veel pogingen." in client.post(DELETE, {"password": PASSWORD, "understood": "on"}).content.decode()
+    assert User.objects.filter(pk=person.pk).exists()

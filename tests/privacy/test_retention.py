@@ -20,6 +20,7 @@ from community import services
 from community.models import AuditEvent, GroupActivity, GroupInvitation, LoginRecord, Notification, User
 from intervision import services as intervision_services
 from intervision.models import Collects
+from privacy import retention
 from samenhuis import register
 from samenhuis.scheduler import job_run, registry
 from tests.factories import PASSWORD, UserFactory, group_create
@@ -66,6 +67,12 @@ def test_accounts_never_confirmed_are_deleted_after_thirty_days_and_no_other(cli
     EmailAddress.objects.filter(user=confirmed_later).update(verified=True)
     # Made by an administrator (CMS, createsuperuser): no allauth address until the first login.
     by_administrator = User.objects.create_user(email="door-beheer@huis.test", password=PASSWORD)
+    # Made by an administrator and linked to a group; its owner tried to log in once, which made an
+    # unverified address (allauth sends the confirmation then): the link keeps it.
+    tried_once = User.objects.create_user(email="probeerde@huis.test", password=PASSWORD)
+    group_create(facilitator=tried_once)
+    client.post("/accounts/login/", {"login": "probeerde@huis.test", "password": PASSWORD})
+    assert EmailAddress.objects.filter(user=tried_once, verified=False).exists()
     staff = sign_up(client, "staf@huis.test")
     staff.is_staff = True
     staff.save(update_fields=["is_staff"])
@@ -74,21 +81,25 @@ def test_accounts_never_confirmed_are_deleted_after_thirty_days_and_no_other(cli
     logged_in.save(update_fields=["last_login"])
 
     joined = unconfirmed.date_joined
-    assert services.unverified_accounts_delete(now=joined + period - MINUTE) == 0
+    assert retention.unverified_accounts_delete(now=joined + period - MINUTE) == 0
     assert User.objects.filter(pk=unconfirmed.pk).exists()
 
     caplog.clear()
-    caplog.set_level(logging.INFO, logger="community.services.retention")
-    assert services.unverified_accounts_delete(now=joined + period + timedelta(hours=1)) == 1
+    caplog.set_level(logging.INFO, logger="privacy.retention")
+    assert retention.unverified_accounts_delete(now=joined + period + timedelta(hours=1)) == 1
     assert not User.objects.filter(pk=unconfirmed.pk).exists()
     assert not EmailAddress.objects.filter(email="nooit@huis.test").exists()
     assert set(User.objects.values_list("pk", flat=True)) == {
         confirmed_later.pk,
         by_administrator.pk,
+        tried_once.pk,
+        *User.objects.filter(is_superuser=True).values_list("pk", flat=True),  # who made the group
         staff.pk,
         logged_in.pk,
     }
     assert retention_lines(caplog) == ["Retention: 1 accounts never confirmed within 30 days deleted."]
+    line = AuditEvent.objects.get(action=AuditEvent.Action.ACCOUNT_DELETED)
+    assert line.subject_id == unconfirmed.pk and line.actor is None and line.detail["system"] is True
 
 
 # Login records ------------------------------------------------------------------------------------
